@@ -1,0 +1,70 @@
+//! Typed identifiers. All ids are UUIDv7 (time-ordered), created by [`new`](PersonId::new).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh time-ordered (v7) id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person: platform-wide, may belong to several organisations over time.
+    PersonId
+);
+id_type!(
+    /// An organisation (tenant).
+    OrganisationId
+);
+id_type!(
+    /// An organisational unit inside one organisation.
+    UnitId
+);
+id_type!(
+    /// A person's membership (employment, study, …) in one organisation.
+    MembershipId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_ids_are_version_7_and_ordered() {
+        let a = PersonId::new();
+        let b = PersonId::new();
+        assert_eq!(a.0.get_version_num(), 7);
+        assert!(a <= b);
+    }
+}

@@ -1,0 +1,12 @@
+//! Tavle's domain: pure types and rules. No I/O lives here (no database, no network, no clock:
+//! callers pass `today`/`now` in), so every rule can be unit-tested and reused by the store, the
+//! web layer, the CLI and, later, the jobs.
+
+pub mod access;
+pub mod ids;
+pub mod org;
+pub mod person;
+pub mod validation;
+
+pub use ids::{MembershipId, OrganisationId, PersonId, UnitId};
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,554 @@
+//! People and their memberships in organisations.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::org::{MinimumAge, optional_text};
+use crate::validation::FieldErrors;
+
+/// An e-mail address, trimmed and lower-cased so that it is unique regardless of case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim().to_lowercase();
+        if s.is_empty() {
+            return Err("required");
+        }
+        let valid = s.len() <= 254
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+            && match s.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains("..")
+                }
+                None => false,
+            };
+        if valid {
+            Ok(Self(s))
+        } else {
+            Err("invalid_email")
+        }
+    }
+
+    pub fn parse_optional(s: &str) -> Result<Option<Self>, &'static str> {
+        if s.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(s).map(Some)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Trimmed, non-empty text of at most `max` characters.
+pub fn non_empty(s: &str, max: usize) -> Result<String, &'static str> {
+    match optional_text(s, max)? {
+        Some(s) => Ok(s),
+        None => Err("required"),
+    }
+}
+
+/// A new password: at least 10 characters (long passphrases beat complexity rules), at most 1024.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 10;
+
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let n = s.chars().count();
+        if n == 0 {
+            Err("required")
+        } else if n < Self::MIN_CHARS {
+            Err("password_too_short")
+        } else if n > 1024 {
+            Err("too_long")
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// Where a piece of data came from. Data from HR or an identity provider is corrected there,
+/// not by the person (KS-15, DFO-14, MUN-9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataSource {
+    HrImport,
+    #[serde(rename = "self")]
+    SelfService,
+    IdentityProvider,
+    Admin,
+}
+
+impl DataSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HrImport => "hr_import",
+            Self::SelfService => "self",
+            Self::IdentityProvider => "identity_provider",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        match s {
+            "hr_import" => Ok(Self::HrImport),
+            "self" => Ok(Self::SelfService),
+            "identity_provider" => Ok(Self::IdentityProvider),
+            "admin" => Ok(Self::Admin),
+            _ => Err("invalid_choice"),
+        }
+    }
+
+    /// Whether the person may change the core profile fields (name, e-mail) that came from
+    /// this source. Fields an employer or identity provider controls are corrected there.
+    pub fn person_may_edit(self) -> bool {
+        matches!(self, Self::SelfService)
+    }
+}
+
+/// Parses `YYYY-MM-DD` or the Norwegian `DD.MM.YYYY`.
+pub fn parse_date(s: &str) -> Result<Date, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("required");
+    }
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let norwegian = time::macros::format_description!("[day].[month].[year]");
+    Date::parse(s, iso)
+        .or_else(|_| Date::parse(s, norwegian))
+        .map_err(|_| "invalid_date")
+}
+
+pub fn parse_optional_date(s: &str) -> Result<Option<Date>, &'static str> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(s).map(Some)
+    }
+}
+
+/// Whole years between `birth_date` and `today`.
+pub fn age_on(birth_date: Date, today: Date) -> i32 {
+    let mut years = today.year() - birth_date.year();
+    if (today.month() as u8, today.day()) < (birth_date.month() as u8, birth_date.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// Checks an organisation's minimum age. Where one is set a birth date is required; age is
+/// never derived from a national identity number.
+pub fn check_minimum_age(
+    minimum: Option<MinimumAge>,
+    birth_date: Option<Date>,
+    today: Date,
+) -> Result<(), &'static str> {
+    let Some(minimum) = minimum else {
+        return Ok(());
+    };
+    let Some(birth_date) = birth_date else {
+        return Err("birth_date_required");
+    };
+    if birth_date > today {
+        Err("invalid_date")
+    } else if age_on(birth_date, today) < i32::from(minimum.years()) {
+        Err("under_minimum_age")
+    } else {
+        Ok(())
+    }
+}
+
+/// A new person, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPerson {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: Email,
+    pub birth_date: Option<Date>,
+}
+
+/// Unvalidated input for a new person.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPersonInput {
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    #[serde(default)]
+    pub email: String,
+    /// `YYYY-MM-DD` or `DD.MM.YYYY`; optional unless the organisation sets a minimum age.
+    #[serde(default)]
+    pub birth_date: String,
+}
+
+impl NewPersonInput {
+    pub fn validate(
+        &self,
+        minimum_age: Option<MinimumAge>,
+        today: Date,
+    ) -> Result<NewPerson, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let given_name = errors.check("given_name", non_empty(&self.given_name, 100));
+        let family_name = errors.check("family_name", non_empty(&self.family_name, 100));
+        let email = errors.check("email", Email::parse(&self.email));
+        let birth_date = errors.check("birth_date", parse_optional_date(&self.birth_date));
+        if let Some(birth_date) = birth_date {
+            if let Err(code) = check_minimum_age(minimum_age, birth_date, today) {
+                errors.add("birth_date", code);
+            }
+        }
+        match (given_name, family_name, email, birth_date) {
+            (Some(given_name), Some(family_name), Some(email), Some(birth_date))
+                if errors.is_empty() =>
+            {
+                Ok(NewPerson {
+                    given_name,
+                    family_name,
+                    email,
+                    birth_date,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What a person may change about themselves on the profile page.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileInput {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email: Option<String>,
+    pub preferred_language: Option<String>,
+}
+
+/// A validated profile change. `None` leaves the field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileChange {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email: Option<Email>,
+    pub preferred_language: Option<crate::org::Language>,
+}
+
+impl ProfileInput {
+    /// Validates a change; name and e-mail may only change when their source lets the person
+    /// edit them, otherwise the field error `managed_by_organisation` says where to correct it.
+    pub fn validate(&self, source: DataSource) -> Result<ProfileChange, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut change = ProfileChange::default();
+        let editable = source.person_may_edit();
+        for (field, value, max) in [
+            ("given_name", &self.given_name, 100),
+            ("family_name", &self.family_name, 100),
+        ] {
+            if let Some(value) = value {
+                if !editable {
+                    errors.add(field, "managed_by_organisation");
+                } else if let Some(v) = errors.check(field, non_empty(value, max)) {
+                    if field == "given_name" {
+                        change.given_name = Some(v);
+                    } else {
+                        change.family_name = Some(v);
+                    }
+                }
+            }
+        }
+        if let Some(email) = &self.email {
+            if !editable {
+                errors.add("email", "managed_by_organisation");
+            } else {
+                change.email = errors.check("email", Email::parse(email));
+            }
+        }
+        if let Some(lang) = &self.preferred_language {
+            change.preferred_language =
+                errors.check("preferred_language", crate::org::Language::parse(lang));
+        }
+        errors.into_result(change)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipKind {
+    Employee,
+    Student,
+    External,
+    SelfRegistered,
+}
+
+impl MembershipKind {
+    pub const ALL: [Self; 4] = [
+        Self::Employee,
+        Self::Student,
+        Self::External,
+        Self::SelfRegistered,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Employee => "employee",
+            Self::Student => "student",
+            Self::External => "external",
+            Self::SelfRegistered => "self_registered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or("invalid_choice")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipStatus {
+    Active,
+    Suspended,
+    Ended,
+}
+
+impl MembershipStatus {
+    pub const ALL: [Self; 3] = [Self::Active, Self::Suspended, Self::Ended];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Ended => "ended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or("invalid_choice")
+    }
+}
+
+/// The validated terms of a membership (everything but who and where).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipTerms {
+    pub kind: MembershipKind,
+    pub position: Option<String>,
+    pub employee_number: Option<String>,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    pub status: MembershipStatus,
+}
+
+/// Unvalidated membership terms from a form or JSON body. Unit and manager are ids checked
+/// against the organisation by the store.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MembershipInput {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub unit_id: String,
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub employee_number: String,
+    #[serde(default)]
+    pub manager_id: String,
+    /// Defaults to today when empty.
+    #[serde(default)]
+    pub starts_on: String,
+    #[serde(default)]
+    pub ends_on: String,
+    /// Defaults to `active` when empty.
+    #[serde(default)]
+    pub status: String,
+}
+
+impl MembershipInput {
+    pub fn validate(&self, today: Date) -> Result<MembershipTerms, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let kind = errors.check("kind", MembershipKind::parse(self.kind.trim()));
+        let position = errors.check("position", optional_text(&self.position, 200));
+        let employee_number =
+            errors.check("employee_number", optional_text(&self.employee_number, 64));
+        let starts_on = if self.starts_on.trim().is_empty() {
+            Some(today)
+        } else {
+            errors.check("starts_on", parse_date(&self.starts_on))
+        };
+        let ends_on = errors.check("ends_on", parse_optional_date(&self.ends_on));
+        let status = if self.status.trim().is_empty() {
+            Some(MembershipStatus::Active)
+        } else {
+            errors.check("status", MembershipStatus::parse(self.status.trim()))
+        };
+        if let (Some(start), Some(Some(end))) = (starts_on, ends_on) {
+            if end < start {
+                errors.add("ends_on", "ends_before_start");
+            }
+        }
+        for (field, value) in [("unit_id", &self.unit_id), ("manager_id", &self.manager_id)] {
+            let v = value.trim();
+            if !v.is_empty() && uuid::Uuid::parse_str(v).is_err() {
+                errors.add(field, "invalid_choice");
+            }
+        }
+        match (kind, position, employee_number, starts_on, ends_on, status) {
+            (
+                Some(kind),
+                Some(position),
+                Some(employee_number),
+                Some(starts_on),
+                Some(ends_on),
+                Some(status),
+            ) if errors.is_empty() => Ok(MembershipTerms {
+                kind,
+                position,
+                employee_number,
+                starts_on,
+                ends_on,
+                status,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn unit_id(&self) -> Option<crate::UnitId> {
+        uuid::Uuid::parse_str(self.unit_id.trim())
+            .ok()
+            .map(crate::UnitId)
+    }
+
+    pub fn manager_id(&self) -> Option<crate::PersonId> {
+        uuid::Uuid::parse_str(self.manager_id.trim())
+            .ok()
+            .map(crate::PersonId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn email_is_lowercased_and_checked() {
+        assert_eq!(
+            Email::parse(" Kari@Example.NO ").map(|e| e.as_str().to_owned()),
+            Ok("kari@example.no".into())
+        );
+        for bad in [
+            "kari",
+            "kari@",
+            "@x.no",
+            "kari@x",
+            "ka ri@x.no",
+            "a@b@c.no",
+            "a@x..no",
+        ] {
+            assert_eq!(Email::parse(bad), Err("invalid_email"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_parse_in_iso_and_norwegian_form() {
+        assert_eq!(parse_date("2001-02-03"), Ok(date!(2001 - 02 - 03)));
+        assert_eq!(parse_date("03.02.2001"), Ok(date!(2001 - 02 - 03)));
+        assert_eq!(parse_date("2001-13-01"), Err("invalid_date"));
+    }
+
+    #[test]
+    fn age_counts_whole_years_around_the_birthday() {
+        assert_eq!(age_on(date!(2010 - 06 - 15), date!(2026 - 06 - 14)), 15);
+        assert_eq!(age_on(date!(2010 - 06 - 15), date!(2026 - 06 - 15)), 16);
+    }
+
+    #[test]
+    fn minimum_age_refuses_the_under_aged_and_requires_a_birth_date() {
+        let sixteen = MinimumAge::new(16).ok();
+        let today = date!(2026 - 11 - 23);
+        assert_eq!(
+            check_minimum_age(sixteen, Some(date!(2011 - 01 - 01)), today),
+            Err("under_minimum_age")
+        );
+        assert_eq!(
+            check_minimum_age(sixteen, Some(date!(2010 - 11 - 23)), today),
+            Ok(())
+        );
+        assert_eq!(
+            check_minimum_age(sixteen, None, today),
+            Err("birth_date_required")
+        );
+        assert_eq!(check_minimum_age(None, None, today), Ok(()));
+    }
+
+    #[test]
+    fn profile_fields_from_hr_are_not_editable_by_the_person() {
+        let input = ProfileInput {
+            given_name: Some("Kari".into()),
+            preferred_language: Some("en".into()),
+            ..Default::default()
+        };
+        let errors = input.validate(DataSource::HrImport).expect_err("hr-owned");
+        assert_eq!(
+            errors.for_field("given_name"),
+            Some("managed_by_organisation")
+        );
+        let change = input.validate(DataSource::SelfService).expect("self-owned");
+        assert_eq!(change.given_name.as_deref(), Some("Kari"));
+    }
+
+    #[test]
+    fn membership_end_before_start_is_refused() {
+        let input = MembershipInput {
+            kind: "employee".into(),
+            starts_on: "2025-01-01".into(),
+            ends_on: "2024-12-31".into(),
+            ..Default::default()
+        };
+        let errors = input.validate(date!(2025 - 01 - 01)).expect_err("invalid");
+        assert_eq!(errors.for_field("ends_on"), Some("ends_before_start"));
+    }
+
+    #[test]
+    fn password_must_be_at_least_ten_characters() {
+        assert_eq!(
+            NewPassword::parse("short").err(),
+            Some("password_too_short")
+        );
+        assert!(NewPassword::parse("a long passphrase").is_ok());
+    }
+}

@@ -1,0 +1,79 @@
+//! The `tavle` binary's library: configuration, wiring and the command-line interface. Kept as
+//! a library so that the integration tests start exactly what `tavle serve` starts.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use store::Store;
+use tokio::net::TcpListener;
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+
+pub use config::Config;
+
+/// Opens the configured database (creating the data directory for SQLite) and migrates it.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let store = match &config.database_url {
+        Some(url) => Store::connect(url.expose_secret())
+            .await
+            .with_context(|| format!("cannot connect to {}", config.database_description()))?,
+        None => {
+            std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                format!("cannot create data directory {}", config.data_dir.display())
+            })?;
+            Store::open_sqlite(&config.sqlite_path())
+                .await
+                .with_context(|| format!("cannot open {}", config.sqlite_path().display()))?
+        }
+    };
+    store.migrate().await.context("database migration failed")?;
+    Ok(store)
+}
+
+/// A running server: where it listens, and the task serving it.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `config.addr` (port 0 picks a free port) and serves Tavle on `store` in the background.
+pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    let app = web::app(web::AppState {
+        store,
+        config: std::sync::Arc::new(config.web()),
+    });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(Server { addr, task })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,226 @@
+//! Passwords, sessions and the signed-in person.
+//!
+//! Passwords are hashed with argon2id (OWASP parameters, the crate's defaults) on a blocking
+//! thread. A session is a random 256-bit token in an HttpOnly, SameSite=Lax cookie (Secure when
+//! configured for TLS, no Max-Age so it lasts for the browser session only: DFO-18); the database
+//! keeps only its SHA-256. Logging in always issues a new token (session fixation), and the
+//! CSRF token is rotated with it.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::access::Actor;
+use domain::person::Email;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use store::Store;
+
+use crate::error::{AppError, AppResult};
+use crate::{AppState, RequestContext};
+
+pub const SESSION_COOKIE: &str = "tavle_session";
+pub const CSRF_COOKIE: &str = "tavle_csrf";
+
+/// Hashes a password with argon2id into a PHC string.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// A PHC string to verify against when the account does not exist, so that a wrong e-mail
+/// takes as long as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Argon2::default()
+        .hash_password(b"not a real password")
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+/// Checks an e-mail and password; returns the person on success. Unknown e-mail, missing
+/// password and wrong password are indistinguishable to the caller.
+pub async fn verify_login(
+    store: &Store,
+    email: &str,
+    password: String,
+) -> AppResult<domain::PersonId> {
+    let found = match Email::parse(email) {
+        Ok(email) => {
+            let mut db = store.conn().await?;
+            store::identities::password_for_login(&mut db, &email).await?
+        }
+        Err(_) => None,
+    };
+    let (person, hash) = match found {
+        Some((person, hash)) => (Some(person), hash),
+        None => (None, DUMMY_HASH.clone()),
+    };
+    let ok = tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .map_err(AppError::internal)?;
+    match person {
+        Some(person) if ok => Ok(person),
+        _ => Err(AppError::LoginFailed),
+    }
+}
+
+/// A new random token (256 bits, URL-safe base64).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The hex SHA-256 of a session token: what the database stores.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Builds a cookie with Tavle's defaults: HttpOnly, SameSite=Lax, path `/`, Secure when
+/// configured, and no expiry (a browser-session cookie).
+pub fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let mut c = Cookie::new(name, value);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/");
+    c.set_secure(state.config.secure_cookies);
+    c
+}
+
+pub fn removal(state: &AppState, name: &'static str) -> Cookie<'static> {
+    let mut c = cookie(state, name, String::new());
+    c.make_removal();
+    c
+}
+
+/// Starts a session for `person`, ending the one the request came with (if any). Returns the
+/// cookies to set: the new session and a fresh CSRF token.
+pub async fn start_session(
+    state: &AppState,
+    ctx: &RequestContext,
+    person: domain::PersonId,
+) -> AppResult<(Cookie<'static>, Cookie<'static>, String)> {
+    let token = new_token();
+    let expires = store::now() + state.config.session_idle;
+    let mut db = state.store.begin().await?;
+    if let Some(user) = &ctx.user {
+        store::sessions::delete(&mut db, &user.session_hash).await?;
+    }
+    store::sessions::create(&mut db, &token_hash(&token), person, expires).await?;
+    store::identities::record_login(&mut db, person).await?;
+    db.commit().await?;
+    let csrf = new_token();
+    Ok((
+        cookie(state, SESSION_COOKIE, token),
+        cookie(state, CSRF_COOKIE, csrf.clone()),
+        csrf,
+    ))
+}
+
+/// The signed-in person behind a request.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub actor: Actor,
+    pub session_hash: String,
+}
+
+/// A signed-in person for an HTML page; anyone else is sent to the login page and back.
+pub struct PageUser(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ctx = parts.extensions.get::<RequestContext>();
+        match ctx.and_then(|c| c.user.clone()) {
+            Some(user) => Ok(Self(user)),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let mut query = vec![("next", next)];
+                if ctx.is_some_and(|c| c.session_expired) {
+                    query.push(("expired", "1"));
+                }
+                let query = serde_urlencoded::to_string(query).unwrap_or_default();
+                Err(Redirect::to(&format!("/login?{query}")).into_response())
+            }
+        }
+    }
+}
+
+/// A signed-in person for the JSON API; anyone else gets 401 problem+json.
+pub struct ApiUser(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .and_then(|c| c.user.clone())
+            .map(Self)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// Only local paths may be redirected to after login (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains("://") =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_accepted_as_next() {
+        assert_eq!(safe_next(Some("/profile?x=1")), "/profile?x=1");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "profile",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashes_are_hex_sha256() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        let h = token_hash(&a);
+        assert_eq!(h.len(), 64);
+        assert!(h.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}

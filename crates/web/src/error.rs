@@ -1,0 +1,147 @@
+//! One error type for the web layer. Each error has an HTTP status and a stable snake_case code
+//! that is also its catalogue key (`error.<code>`). Internal causes are logged inside the request
+//! span, never shown. [`crate::finish`] renders errors as problem+json (RFC 9457) under `/api/`
+//! and as an HTML page elsewhere, in the requester's language.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::FieldErrors;
+use store::StoreError;
+
+/// Every error code the web layer may answer with (a test checks each has a message).
+pub const ERROR_CODES: &[&str] = &[
+    "not_found",
+    "unauthenticated",
+    "forbidden",
+    "csrf_failed",
+    "invalid_input",
+    "malformed_body",
+    "payload_too_large",
+    "login_failed",
+    "method_not_allowed",
+    "last_admin",
+    "internal",
+    // field codes
+    "required",
+    "too_long",
+    "invalid_email",
+    "invalid_date",
+    "invalid_choice",
+    "invalid_slug",
+    "invalid_language",
+    "duplicate_language",
+    "invalid_minimum_age",
+    "already_exists",
+    "password_too_short",
+    "managed_by_organisation",
+    "ends_before_start",
+    "birth_date_required",
+    "under_minimum_age",
+    "unknown_person",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong e-mail or password")]
+    LoginFailed,
+    /// Signed in, but this action is not theirs to take; `code` says why.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    /// The body could not be read as the expected form or JSON; the detail is safe to show.
+    #[error("malformed body: {0}")]
+    Malformed(String),
+    #[error("payload too large")]
+    TooLarge,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthenticated | Self::LoginFailed => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::Unauthenticated => "unauthenticated",
+            Self::LoginFailed => "login_failed",
+            Self::Forbidden(code) | Self::Conflict(code) => code,
+            Self::Invalid(_) => "invalid_input",
+            Self::Malformed(_) => "malformed_body",
+            Self::TooLarge => "payload_too_large",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Invalid(errors) => Self::Invalid(errors),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+/// Carried in a response's extensions until [`crate::finish`] renders it.
+#[derive(Clone, Debug)]
+pub struct PendingError {
+    pub code: &'static str,
+    pub status: StatusCode,
+    pub fields: FieldErrors,
+    pub detail: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let pending = PendingError {
+            code: self.code(),
+            status: self.status(),
+            detail: match &self {
+                Self::Malformed(detail) => Some(detail.clone()),
+                _ => None,
+            },
+            fields: match self {
+                Self::Invalid(fields) => fields,
+                _ => FieldErrors::new(),
+            },
+        };
+        let mut response = pending.status.into_response();
+        response.extensions_mut().insert(pending);
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

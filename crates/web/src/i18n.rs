@@ -1,0 +1,230 @@
+//! The message catalogue. Every user-visible string has a key; `locales/<lang>.toml` holds the
+//! texts (nested tables flatten to dotted keys). Bokmål and English are complete (a test proves
+//! it); nynorsk falls back to bokmål key by key until its catalogue is filled in.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use domain::org::Language;
+
+const SOURCES: [(Language, &str); 3] = [
+    (Language::Nb, include_str!("../locales/nb.toml")),
+    (Language::Nn, include_str!("../locales/nn.toml")),
+    (Language::En, include_str!("../locales/en.toml")),
+];
+
+type Catalogue = HashMap<String, String>;
+
+static CATALOGUES: LazyLock<HashMap<Language, Catalogue>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .map(|(lang, src)| {
+            // The catalogues are compiled in and checked by the tests below, so a parse error
+            // here is a build defect; an empty catalogue keeps the server up (keys show instead).
+            let table: toml::Table = src.parse().unwrap_or_default();
+            let mut flat = Catalogue::new();
+            flatten("", &table, &mut flat);
+            (*lang, flat)
+        })
+        .collect()
+});
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&full, inner, out),
+            toml::Value::String(text) => {
+                out.insert(full, text.clone());
+            }
+            other => {
+                out.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+/// Texts in one language. Cheap to copy; templates call [`Tr::get`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr {
+    pub lang: Language,
+}
+
+impl Tr {
+    pub fn new(lang: Language) -> Self {
+        Self { lang }
+    }
+
+    /// The text for `key`; nynorsk falls back to bokmål, anything else to the key itself.
+    pub fn get<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        let lookup = |lang: Language| {
+            CATALOGUES
+                .get(&lang)
+                .and_then(|c| c.get(key))
+                .map(String::as_str)
+        };
+        lookup(self.lang)
+            .or_else(|| {
+                if self.lang == Language::Nn {
+                    lookup(Language::Nb)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or(key)
+    }
+
+    /// The text for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_owned();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The message for an error code (`error.<code>`).
+    pub fn error(&self, code: &str) -> String {
+        let key = format!("error.{code}");
+        let text = self.get(&key);
+        if text == key {
+            self.get("error.internal").to_owned()
+        } else {
+            text.to_owned()
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+/// Picks a language from an `Accept-Language` header, honouring q-values; bokmål by default.
+pub fn negotiate(accept_language: Option<&str>) -> Language {
+    let Some(header) = accept_language else {
+        return Language::Nb;
+    };
+    let mut best: Option<(f32, Language)> = None;
+    for item in header.split(',') {
+        let mut parts = item.trim().split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let lang = Language::parse(tag).or_else(|_| Language::parse(primary));
+        if let Ok(lang) = lang {
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+    }
+    best.map(|(_, l)| l).unwrap_or(Language::Nb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Language) -> BTreeSet<String> {
+        CATALOGUES
+            .get(&lang)
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn catalogues_parse_and_bokmal_and_english_have_the_same_keys() {
+        for (lang, src) in SOURCES {
+            assert!(
+                src.parse::<toml::Table>().is_ok(),
+                "{lang:?} catalogue does not parse"
+            );
+        }
+        let nb = keys(Language::Nb);
+        let en = keys(Language::En);
+        assert!(nb.len() > 50);
+        let only_nb: Vec<_> = nb.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&nb).collect();
+        assert!(
+            only_nb.is_empty() && only_en.is_empty(),
+            "missing in en: {only_nb:?}; missing in nb: {only_en:?}"
+        );
+        let nn_extra: Vec<_> = keys(Language::Nn).difference(&nb).cloned().collect();
+        assert!(
+            nn_extra.is_empty(),
+            "nynorsk keys unknown to bokmål: {nn_extra:?}"
+        );
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut sources = Vec::new();
+        for sub in ["templates", "src", "src/pages", "src/api"] {
+            let Ok(entries) = std::fs::read_dir(format!("{dir}{sub}")) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry.path().is_file() {
+                    sources.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+                }
+            }
+        }
+        let nb = keys(Language::Nb);
+        let mut missing = BTreeSet::new();
+        for src in &sources {
+            for pattern in ["t.get(\"", "t.fill(\"", "tr.get(\"", "tr.fill(\""] {
+                for (i, _) in src.match_indices(pattern) {
+                    let rest = &src[i + pattern.len()..];
+                    let key = &rest[..rest.find('"').unwrap_or(0)];
+                    if !nb.contains(key) {
+                        missing.insert(key.to_owned());
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys used but not in the catalogue: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn every_error_code_has_a_message() {
+        let nb = keys(Language::Nb);
+        let missing: Vec<_> = crate::error::ERROR_CODES
+            .iter()
+            .filter(|c| !nb.contains(&format!("error.{c}")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "error codes without a message: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn nynorsk_falls_back_to_bokmal_per_key() {
+        assert_eq!(
+            Tr::new(Language::Nn).get("nav.logout"),
+            Tr::new(Language::Nb).get("nav.logout")
+        );
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(negotiate(Some("en-GB,en;q=0.9,nb;q=0.8")), Language::En);
+        assert_eq!(negotiate(Some("de-DE,nn;q=0.5")), Language::Nn);
+        assert_eq!(negotiate(Some("de")), Language::Nb);
+        assert_eq!(negotiate(None), Language::Nb);
+    }
+}

@@ -1,0 +1,390 @@
+//! Tavle's web layer: server-rendered pages, the JSON API under `/api/v1` with its OpenAPI
+//! document, sessions, CSRF protection and security headers. Handlers are thin: they parse
+//! input, call [`ops`] (shared by pages and API) or the store's [`store::seam`], and render.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::cookie::CookieJar;
+use domain::org::Language;
+use subtle::ConstantTimeEq;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+
+use auth::{CSRF_COOKIE, CurrentUser, SESSION_COOKIE};
+use error::{AppError, PendingError};
+use i18n::Tr;
+
+/// Settings the web layer needs; the binary fills them from its configuration.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` and send HSTS (set when Tavle is served over TLS).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub session_idle: time::Duration,
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle: time::Duration::hours(8),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: store::Store,
+    pub config: Arc<WebConfig>,
+}
+
+/// What the middleware learned about a request, for handlers and extractors.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub user: Option<CurrentUser>,
+    pub tr: Tr,
+    /// The CSRF token forms must echo in `csrf_token` (and API calls in `X-CSRF-Token`).
+    pub csrf: String,
+    /// A session cookie came with the request but no longer names a live session.
+    pub session_expired: bool,
+}
+
+/// The whole application as a router: used by `tavle serve` and by the integration tests.
+pub fn app(state: AppState) -> Router {
+    let (api_routes, openapi) = api::router().split_for_parts();
+    let openapi_json = serde_json::to_string_pretty(&openapi).unwrap_or_default();
+    let max_body = state.config.max_body_bytes;
+    let dynamic = Router::new()
+        .merge(pages::router())
+        .merge(api_routes)
+        .route(
+            "/api/openapi.json",
+            get(
+                move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) },
+            ),
+        )
+        .fallback(|| async { AppError::NotFound })
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_context,
+        ))
+        .with_state(state.clone());
+    let fixed = Router::new()
+        .route("/static/style.css", get(stylesheet))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .with_state(state.clone());
+    let secure = state.config.secure_cookies;
+    dynamic
+        .merge(fixed)
+        .layer(middleware::from_fn(move |req, next| security_headers(secure, req, next)))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                // Path only: query strings may carry personal data; ids in paths are not personal data.
+                let id = req.extensions().get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Security headers on every response: a CSP without inline script, no framing, no referrer,
+/// no sniffing, no caching of pages that may hold personal data, HSTS under TLS.
+async fn security_headers(secure: bool, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if secure {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+/// Paths that change state without a CSRF token: the API login, which has no session yet and
+/// takes only JSON (a cross-site form cannot send it).
+fn csrf_exempt(method: &Method, path: &str) -> bool {
+    method == Method::POST && path == "/api/v1/session"
+}
+
+/// Loads the session and language, checks CSRF on state-changing requests, and renders any
+/// error the handlers returned in the requester's language.
+async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(req.headers());
+    let is_api = req.uri().path().starts_with("/api/");
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let mut tr = Tr::new(i18n::negotiate(accept));
+
+    let (csrf, csrf_is_new) = match jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()) {
+        Some(token) if token.len() == 43 => (token, false),
+        _ => (auth::new_token(), true),
+    };
+
+    let mut user = None;
+    let mut session_expired = false;
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        match load_user(&state, cookie.value()).await {
+            Ok(Some((found, language))) => {
+                if let Some(language) = language {
+                    tr = Tr::new(language);
+                }
+                user = Some(found);
+            }
+            Ok(None) => session_expired = true,
+            Err(e) => return render_error(e.into_response(), tr, is_api),
+        }
+    }
+
+    let method = req.method().clone();
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !csrf_exempt(&method, req.uri().path()) {
+        match check_csrf(req, &csrf, csrf_is_new, state.config.max_body_bytes).await {
+            Ok(checked) => req = checked,
+            Err(e) => return render_error(e.into_response(), tr, is_api),
+        }
+    }
+
+    req.extensions_mut().insert(RequestContext {
+        user,
+        tr,
+        csrf: csrf.clone(),
+        session_expired,
+    });
+    let response = next.run(req).await;
+    let mut response = render_error(response, tr, is_api);
+    let sets_csrf = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| {
+            v.to_str()
+                .is_ok_and(|s| s.starts_with(&format!("{CSRF_COOKIE}=")))
+        });
+    if csrf_is_new && !sets_csrf {
+        append_cookie(
+            response.headers_mut(),
+            &auth::cookie(&state, CSRF_COOKIE, csrf),
+        );
+    }
+    if session_expired {
+        append_cookie(
+            response.headers_mut(),
+            &auth::removal(&state, SESSION_COOKIE),
+        );
+    }
+    response
+}
+
+pub(crate) fn append_cookie(
+    headers: &mut HeaderMap,
+    cookie: &axum_extra::extract::cookie::Cookie<'_>,
+) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+/// The person behind a session token and their chosen language; `None` when the session is
+/// unknown or has expired (it is then deleted).
+async fn load_user(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(CurrentUser, Option<Language>)>, AppError> {
+    let hash = auth::token_hash(token);
+    let mut db = state.store.conn().await?;
+    let Some(session) = store::sessions::find(&mut db, &hash).await? else {
+        return Ok(None);
+    };
+    let now = store::now();
+    if session.expires_at <= now {
+        store::sessions::delete(&mut db, &hash).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at > time::Duration::minutes(1) {
+        store::sessions::touch(&mut db, &hash, now + state.config.session_idle).await?;
+    }
+    let actor = store::actors::load(&mut db, session.person_id).await?;
+    let language = store::people::preferred_language(&mut db, session.person_id).await?;
+    Ok(Some((
+        CurrentUser {
+            actor,
+            session_hash: hash,
+        },
+        language,
+    )))
+}
+
+/// Double-submit check: the token in the `X-CSRF-Token` header or the form's `csrf_token`
+/// field must equal the CSRF cookie. The form body is read (within the size limit) and put back.
+async fn check_csrf(
+    req: Request,
+    cookie_token: &str,
+    cookie_is_new: bool,
+    max_body: usize,
+) -> Result<Request, AppError> {
+    let matches =
+        |given: &str| !cookie_is_new && bool::from(given.as_bytes().ct_eq(cookie_token.as_bytes()));
+    if let Some(given) = req.headers().get("x-csrf-token") {
+        return if given.to_str().is_ok_and(matches) {
+            Ok(req)
+        } else {
+            Err(AppError::Forbidden("csrf_failed"))
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Forbidden("csrf_failed"));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, max_body)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
+    let found = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v.into_owned());
+    if found.as_deref().is_some_and(matches) {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(AppError::Forbidden("csrf_failed"))
+    }
+}
+
+/// Renders an error response: problem+json (RFC 9457) for the API, an HTML page otherwise.
+/// Bare statuses from the framework (404 fallback, 405, 413) are rendered the same way.
+fn render_error(response: Response, tr: Tr, is_api: bool) -> Response {
+    let pending = match response.extensions().get::<PendingError>() {
+        Some(p) => p.clone(),
+        None => {
+            let code = match response.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                _ => return response,
+            };
+            PendingError {
+                code,
+                status: response.status(),
+                fields: Default::default(),
+                detail: None,
+            }
+        }
+    };
+    let title = tr.error(pending.code);
+    let mut rendered = if is_api {
+        let errors: Vec<_> = pending
+            .fields
+            .0
+            .iter()
+            .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": tr.error(&f.code) }))
+            .collect();
+        let mut body = serde_json::json!({
+            "type": format!("/api/problems/{}", pending.code),
+            "title": title,
+            "status": pending.status.as_u16(),
+            "code": pending.code,
+        });
+        if let Some(detail) = &pending.detail {
+            body["detail"] = detail.clone().into();
+        }
+        if !errors.is_empty() {
+            body["errors"] = errors.into();
+        }
+        (
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response()
+    } else {
+        let page = pages::ErrorPage {
+            t: tr,
+            title,
+            detail: pending.detail.clone(),
+        };
+        match askama::Template::render(&page) {
+            Ok(html) => Html(html).into_response(),
+            Err(_) => pending.code.into_response(),
+        }
+    };
+    *rendered.status_mut() = pending.status;
+    // Keep headers the handler set (cookies, Location) except the body's own.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rendered.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    rendered
+}

@@ -1,0 +1,283 @@
+//! Operations shared by the HTML pages and the JSON API, so that both doors apply the same
+//! rules. Each checks who may act, validates input (all field errors at once), and writes in
+//! one transaction: bad input changes nothing.
+
+use domain::access::{Actor, OrgRole};
+use domain::org::{OrganisationSettingsInput, Slug};
+use domain::person::{DataSource, Email, MembershipInput, NewPersonInput, ProfileInput};
+use domain::{FieldErrors, MembershipId, PersonId, UnitId};
+use store::organisations::{self, Organisation};
+use store::{memberships, roles};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+fn today() -> time::Date {
+    store::now().date()
+}
+
+/// The organisation, if the actor administers it. Anyone else gets `NotFound`, so an
+/// organisation's existence is not revealed to outsiders.
+pub async fn org_for_admin(state: &AppState, actor: &Actor, slug: &str) -> AppResult<Organisation> {
+    let mut db = state.store.conn().await?;
+    let org = organisations::by_slug(&mut db, slug).await?;
+    if actor.is_org_admin(org.id) {
+        Ok(org)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The organisation, if the actor belongs to it, holds a role in it, or operates the platform.
+pub async fn org_visible(state: &AppState, actor: &Actor, slug: &str) -> AppResult<Organisation> {
+    let mut db = state.store.conn().await?;
+    let org = organisations::by_slug(&mut db, slug).await?;
+    let member = memberships::is_current_member(&mut db, org.id, actor.person_id).await?;
+    if actor.operator || member || actor.organisations_with_roles().contains(&org.id) {
+        Ok(org)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn require_operator(actor: &Actor) -> AppResult<()> {
+    if actor.operator {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("forbidden"))
+    }
+}
+
+pub async fn create_organisation(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    input: &OrganisationSettingsInput,
+) -> AppResult<Organisation> {
+    require_operator(actor)?;
+    let mut errors = FieldErrors::new();
+    let slug = errors.check("slug", Slug::parse(slug));
+    let settings = input.validate().map_err(|e| errors.0.extend(e.0)).ok();
+    let (Some(slug), Some(settings)) = (slug, settings) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut db = state.store.begin().await?;
+    let org = organisations::create(&mut db, &slug, &settings).await?;
+    db.commit().await?;
+    tracing::info!(organisation = %org.id, "organisation created");
+    Ok(org)
+}
+
+/// Changes settings; organisation admins and operators may.
+pub async fn update_organisation(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    input: &OrganisationSettingsInput,
+) -> AppResult<Organisation> {
+    if !(actor.operator || actor.is_org_admin(org.id)) {
+        return Err(AppError::NotFound);
+    }
+    let settings = input.validate()?;
+    let mut db = state.store.begin().await?;
+    let org = organisations::update(&mut db, org.id, &settings).await?;
+    db.commit().await?;
+    Ok(org)
+}
+
+pub async fn create_unit(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    parent: &str,
+    name: &str,
+) -> AppResult<UnitId> {
+    admin_only(actor, org)?;
+    let parent = match parent.trim() {
+        "" => None,
+        p => Some(
+            p.parse::<UnitId>()
+                .map_err(|_| FieldErrors::single("parent_id", "invalid_choice"))?,
+        ),
+    };
+    let mut db = state.store.begin().await?;
+    let id = store::units::create(&mut db, org.id, parent, name).await?;
+    db.commit().await?;
+    Ok(id)
+}
+
+fn admin_only(actor: &Actor, org: &Organisation) -> AppResult<()> {
+    if actor.is_org_admin(org.id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Creates a person with a membership in `org`, checking the organisation's minimum age.
+/// An under-age or otherwise invalid person leaves nothing behind.
+pub async fn create_person(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    person: &NewPersonInput,
+    membership: &MembershipInput,
+) -> AppResult<PersonId> {
+    admin_only(actor, org)?;
+    let today = today();
+    let mut errors = FieldErrors::new();
+    let new_person = person
+        .validate(org.minimum_age, today)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let terms = membership
+        .validate(today)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let (Some(new_person), Some(terms)) = (new_person, terms) else {
+        return Err(errors.into());
+    };
+    let mut db = state.store.begin().await?;
+    let id = store::people::create(&mut db, &new_person, DataSource::Admin, None).await?;
+    let placement = memberships::Placement {
+        unit: membership.unit_id(),
+        manager: membership.manager_id(),
+    };
+    memberships::create(&mut db, org.id, id, &terms, placement, DataSource::Admin).await?;
+    db.commit().await?;
+    tracing::info!(organisation = %org.id, person = %id, "person created");
+    Ok(id)
+}
+
+/// Adds a membership in `org` for a person who already has an account, found by e-mail.
+pub async fn add_membership(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    email: &str,
+    membership: &MembershipInput,
+) -> AppResult<MembershipId> {
+    admin_only(actor, org)?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(email));
+    let terms = membership
+        .validate(today())
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let (Some(email), Some(terms)) = (email, terms) else {
+        return Err(errors.into());
+    };
+    let mut db = state.store.begin().await?;
+    let person = store::people::id_by_email(&mut db, &email)
+        .await?
+        .ok_or_else(|| FieldErrors::single("email", "unknown_person"))?;
+    let placement = memberships::Placement {
+        unit: membership.unit_id(),
+        manager: membership.manager_id(),
+    };
+    let id = memberships::create(
+        &mut db,
+        org.id,
+        person,
+        &terms,
+        placement,
+        DataSource::Admin,
+    )
+    .await?;
+    db.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_membership(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    id: MembershipId,
+    input: &MembershipInput,
+) -> AppResult<()> {
+    admin_only(actor, org)?;
+    let terms = input.validate(today())?;
+    let mut db = state.store.begin().await?;
+    let placement = memberships::Placement {
+        unit: input.unit_id(),
+        manager: input.manager_id(),
+    };
+    memberships::update(&mut db, org.id, id, &terms, placement).await?;
+    db.commit().await?;
+    Ok(())
+}
+
+/// Grants or revokes a role for a member of `org`. The last organisation admin cannot be removed.
+pub async fn set_role(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    person: PersonId,
+    role: OrgRole,
+    granted: bool,
+) -> AppResult<()> {
+    admin_only(actor, org)?;
+    let mut db = state.store.begin().await?;
+    if store::seam::relations(&mut db, actor, org.id, person)
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::NotFound);
+    }
+    if granted {
+        roles::grant(&mut db, org.id, person, role, Some(actor.person_id)).await?;
+    } else {
+        if role == OrgRole::OrgAdmin && roles::count(&mut db, org.id, OrgRole::OrgAdmin).await? <= 1
+        {
+            return Err(AppError::Conflict("last_admin"));
+        }
+        roles::revoke(&mut db, org.id, person, role).await?;
+    }
+    db.commit().await?;
+    tracing::info!(organisation = %org.id, person = %person, role = role.as_str(), granted, "role changed");
+    Ok(())
+}
+
+/// An operator makes an existing person (found by e-mail) administrator of an organisation:
+/// how a new organisation gets its first admin. The operator sees no other personal data.
+pub async fn grant_admin_by_email(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    email: &str,
+) -> AppResult<()> {
+    require_operator(actor)?;
+    let email = Email::parse(email).map_err(|code| FieldErrors::single("email", code))?;
+    let mut db = state.store.begin().await?;
+    let org = organisations::by_slug(&mut db, slug).await?;
+    let person = store::people::id_by_email(&mut db, &email)
+        .await?
+        .ok_or_else(|| FieldErrors::single("email", "unknown_person"))?;
+    roles::grant(
+        &mut db,
+        org.id,
+        person,
+        OrgRole::OrgAdmin,
+        Some(actor.person_id),
+    )
+    .await?;
+    db.commit().await?;
+    Ok(())
+}
+
+/// The person changes their own profile; fields their organisation controls are refused.
+pub async fn update_profile(
+    state: &AppState,
+    actor: &Actor,
+    input: &ProfileInput,
+) -> AppResult<()> {
+    let mut db = state.store.begin().await?;
+    let source = store::people::profile_source(&mut db, actor.person_id).await?;
+    let change = input.validate(source)?;
+    store::people::update_profile(&mut db, actor.person_id, &change).await?;
+    db.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Server-rendered HTML pages. They work without JavaScript; every form posts its CSRF token;
+//! every string comes from the message catalogue.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::{AppState, RequestContext};
+
+mod admin;
+mod operator;
+mod profile;
+mod session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(profile::home))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/logout/everywhere", post(session::logout_everywhere))
+        .route("/profile", get(profile::show).post(profile::save))
+        .route("/org/{slug}/team", get(admin::team))
+        .route("/org/{slug}/admin", get(admin::overview))
+        .route("/org/{slug}/admin/settings", post(admin::save_settings))
+        .route(
+            "/org/{slug}/admin/units",
+            get(admin::units).post(admin::create_unit),
+        )
+        .route(
+            "/org/{slug}/admin/people",
+            get(admin::people).post(admin::create_person),
+        )
+        .route(
+            "/org/{slug}/admin/people/existing",
+            post(admin::add_existing),
+        )
+        .route("/org/{slug}/admin/people/{person_id}", get(admin::person))
+        .route(
+            "/org/{slug}/admin/people/{person_id}/roles",
+            post(admin::set_role),
+        )
+        .route(
+            "/org/{slug}/admin/memberships/{id}",
+            post(admin::save_membership),
+        )
+        .route("/operator", get(operator::overview))
+        .route(
+            "/operator/organisations",
+            post(operator::create_organisation),
+        )
+        .route("/operator/admins", post(operator::grant_admin))
+}
+
+/// What every page's frame needs.
+pub struct Layout {
+    pub t: Tr,
+    pub csrf: String,
+    pub signed_in: bool,
+    pub operator: bool,
+    pub title: String,
+    pub flash: Option<String>,
+}
+
+/// The request's context, as an extractor (the middleware always provides it).
+pub struct Ctx(pub RequestContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .map(Self)
+            .ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+impl Ctx {
+    /// The page frame, titled by a catalogue key; `done` is the `?done=` flash after a redirect.
+    pub fn layout(&self, title_key: &str, done: Option<&str>) -> Layout {
+        let t = self.0.tr;
+        Layout {
+            t,
+            csrf: self.0.csrf.clone(),
+            signed_in: self.0.user.is_some(),
+            operator: self.0.user.as_ref().is_some_and(|u| u.actor.operator),
+            title: t.get(title_key).to_owned(),
+            flash: done
+                .map(|d| t.get(&format!("flash.{d}")).to_owned())
+                .filter(|s| !s.starts_with("flash.")),
+        }
+    }
+}
+
+/// `?done=…` after a successful POST (post/redirect/get).
+#[derive(Deserialize, Default)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+pub type DoneQuery = Query<Done>;
+
+/// A URL-encoded form; a body that is not one is a `malformed_body` error.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| Self(v))
+            .map_err(|e| AppError::Malformed(e.body_text()))
+    }
+}
+
+pub fn render(page: &impl Template) -> AppResult<Response> {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Renders a page again with status 422 after invalid input.
+pub fn render_invalid(page: &impl Template) -> AppResult<Response> {
+    let mut response = render(page)?;
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// Shown for any error on an HTML path (rendered by the middleware).
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub title: String,
+    pub detail: Option<String>,
+}
