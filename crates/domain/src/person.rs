@@ -222,10 +222,10 @@ impl NewPersonInput {
         let family_name = errors.check("family_name", non_empty(&self.family_name, 100));
         let email = errors.check("email", Email::parse(&self.email));
         let birth_date = errors.check("birth_date", parse_optional_date(&self.birth_date));
-        if let Some(birth_date) = birth_date {
-            if let Err(code) = check_minimum_age(minimum_age, birth_date, today) {
-                errors.add("birth_date", code);
-            }
+        if let Some(birth_date) = birth_date
+            && let Err(code) = check_minimum_age(minimum_age, birth_date, today)
+        {
+            errors.add("birth_date", code);
         }
         match (given_name, family_name, email, birth_date) {
             (Some(given_name), Some(family_name), Some(email), Some(birth_date))
@@ -415,10 +415,10 @@ impl MembershipInput {
         } else {
             errors.check("status", MembershipStatus::parse(self.status.trim()))
         };
-        if let (Some(start), Some(Some(end))) = (starts_on, ends_on) {
-            if end < start {
-                errors.add("ends_on", "ends_before_start");
-            }
+        if let (Some(start), Some(Some(end))) = (starts_on, ends_on)
+            && end < start
+        {
+            errors.add("ends_on", "ends_before_start");
         }
         for (field, value) in [("unit_id", &self.unit_id), ("manager_id", &self.manager_id)] {
             let v = value.trim();

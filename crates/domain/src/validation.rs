@@ -68,6 +68,17 @@ impl FieldErrors {
         }
     }
 
+    /// Takes the errors of a nested validation; returns its value when it had none.
+    pub fn merge<T>(&mut self, result: Result<T, FieldErrors>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(errors) => {
+                self.0.extend(errors.0);
+                None
+            }
+        }
+    }
+
     fn summary(&self) -> String {
         self.0
             .iter()

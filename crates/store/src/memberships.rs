@@ -99,15 +99,15 @@ async fn check_placement(
     placement: Placement,
 ) -> Result<()> {
     let mut errors = FieldErrors::new();
-    if let Some(unit) = placement.unit {
-        if !crate::units::exists(db, org, unit).await? {
-            errors.add("unit_id", "invalid_choice");
-        }
+    if let Some(unit) = placement.unit
+        && !crate::units::exists(db, org, unit).await?
+    {
+        errors.add("unit_id", "invalid_choice");
     }
-    if let Some(manager) = placement.manager {
-        if manager == person || !is_current_member(db, org, manager).await? {
-            errors.add("manager_id", "invalid_choice");
-        }
+    if let Some(manager) = placement.manager
+        && (manager == person || !is_current_member(db, org, manager).await?)
+    {
+        errors.add("manager_id", "invalid_choice");
     }
     errors.into_result(()).map_err(Into::into)
 }

@@ -175,7 +175,7 @@ pub async fn all(db: &mut Db) -> Result<Vec<Organisation>> {
 }
 
 /// The organisations a person is an active member of or holds a role in, by name.
-pub async fn for_person(db: &mut Db, person: domain::PersonId) -> Result<Vec<Organisation>> {
+pub(crate) async fn for_person(db: &mut Db, person: domain::PersonId) -> Result<Vec<Organisation>> {
     let sql = concat!(
         "SELECT ",
         columns!(),

@@ -71,8 +71,8 @@ pub async fn id_by_email(db: &mut Db, email: &Email) -> Result<Option<PersonId>>
     Ok(id.map(PersonId))
 }
 
-/// The person's own source for name and e-mail, which decides whether they may edit them.
-pub async fn profile_source(db: &mut Db, id: PersonId) -> Result<DataSource> {
+/// The person's source for name and e-mail, which decides whether they may edit them.
+pub(crate) async fn profile_source(db: &mut Db, id: PersonId) -> Result<DataSource> {
     let source: Option<String> = with_conn!(db, |c| sqlx::query_scalar(
         "SELECT profile_source FROM people WHERE id = $1"
     )
@@ -111,8 +111,8 @@ pub async fn update_profile(db: &mut Db, id: PersonId, change: &ProfileChange) -
     }
 }
 
-/// The person's preferred language, if they chose one (no other personal data).
-pub async fn preferred_language(db: &mut Db, id: PersonId) -> Result<Option<Language>> {
+/// The person's preferred language, if they chose one.
+pub(crate) async fn preferred_language(db: &mut Db, id: PersonId) -> Result<Option<Language>> {
     let lang: Option<Option<String>> = with_conn!(db, |c| sqlx::query_scalar(
         "SELECT preferred_language FROM people WHERE id = $1"
     )

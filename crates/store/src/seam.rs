@@ -46,6 +46,21 @@ pub async fn me(db: &mut Db, actor: &Actor) -> Result<PersonView> {
     view(db, actor, actor.person_id, None, vec![Relation::Myself]).await
 }
 
+/// The actor's own language choice, if any.
+pub async fn my_language(db: &mut Db, actor: &Actor) -> Result<Option<Language>> {
+    people::preferred_language(db, actor.person_id).await
+}
+
+/// Where the actor's own name and e-mail came from (it decides whether they may edit them).
+pub async fn my_profile_source(db: &mut Db, actor: &Actor) -> Result<DataSource> {
+    people::profile_source(db, actor.person_id).await
+}
+
+/// The organisations the actor is a current member of or holds a role in, by name.
+pub async fn my_organisations(db: &mut Db, actor: &Actor) -> Result<Vec<crate::organisations::Organisation>> {
+    crate::organisations::for_person(db, actor.person_id).await
+}
+
 /// A person as the actor may see them within `org`. `NotFound` when the actor has no relation
 /// to the person there.
 pub async fn person_in_org(

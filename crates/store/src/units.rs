@@ -36,10 +36,10 @@ pub async fn create(
 ) -> Result<UnitId> {
     let mut errors = FieldErrors::new();
     let name = errors.check("name", non_empty(name, 200));
-    if let Some(parent) = parent {
-        if !exists(db, org, parent).await? {
-            errors.add("parent_id", "invalid_choice");
-        }
+    if let Some(parent) = parent
+        && !exists(db, org, parent).await?
+    {
+        errors.add("parent_id", "invalid_choice");
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         return Err(errors.into());

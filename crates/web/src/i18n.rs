@@ -121,10 +121,10 @@ pub fn negotiate(accept_language: Option<&str>) -> Language {
             .unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
         let lang = Language::parse(tag).or_else(|_| Language::parse(primary));
-        if let Ok(lang) = lang {
-            if best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, lang));
-            }
+        if let Ok(lang) = lang
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, lang));
         }
     }
     best.map(|(_, l)| l).unwrap_or(Language::Nb)
@@ -210,6 +210,27 @@ mod tests {
             missing.is_empty(),
             "error codes without a message: {missing:?}"
         );
+    }
+
+    #[test]
+    fn every_enum_value_shown_on_a_page_has_a_label() {
+        use domain::access::OrgRole;
+        use domain::org::OrganisationKind;
+        use domain::person::{DataSource, MembershipKind, MembershipStatus};
+        let nb = keys(Language::Nb);
+        let mut wanted: Vec<String> = Vec::new();
+        wanted.extend(MembershipKind::ALL.map(|k| format!("kind.{}", k.as_str())));
+        wanted.extend(MembershipStatus::ALL.map(|k| format!("status.{}", k.as_str())));
+        wanted.extend(OrgRole::ALL.map(|k| format!("role.{}", k.as_str())));
+        wanted.extend(OrganisationKind::ALL.map(|k| format!("org_kind.{}", k.as_str())));
+        wanted.extend(Language::ALL.map(|k| format!("language.{}", k.code())));
+        wanted.extend(
+            [DataSource::HrImport, DataSource::SelfService, DataSource::IdentityProvider, DataSource::Admin]
+                .map(|k| format!("source.{}", k.as_str())),
+        );
+        wanted.extend(["saved", "created", "added", "admin_granted"].map(|k| format!("flash.{k}")));
+        let missing: Vec<_> = wanted.iter().filter(|k| !nb.contains(*k)).collect();
+        assert!(missing.is_empty(), "labels missing: {missing:?}");
     }
 
     #[test]

@@ -275,7 +275,7 @@ async fn load_user(
         store::sessions::touch(&mut db, &hash, now + state.config.session_idle).await?;
     }
     let actor = store::actors::load(&mut db, session.person_id).await?;
-    let language = store::people::preferred_language(&mut db, session.person_id).await?;
+    let language = store::seam::my_language(&mut db, &actor).await?;
     Ok(Some((
         CurrentUser {
             actor,

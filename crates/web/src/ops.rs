@@ -57,13 +57,10 @@ pub async fn create_organisation(
     require_operator(actor)?;
     let mut errors = FieldErrors::new();
     let slug = errors.check("slug", Slug::parse(slug));
-    let settings = input.validate().map_err(|e| errors.0.extend(e.0)).ok();
+    let settings = errors.merge(input.validate());
     let (Some(slug), Some(settings)) = (slug, settings) else {
         return Err(errors.into());
     };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
     let mut db = state.store.begin().await?;
     let org = organisations::create(&mut db, &slug, &settings).await?;
     db.commit().await?;
@@ -129,14 +126,8 @@ pub async fn create_person(
     admin_only(actor, org)?;
     let today = today();
     let mut errors = FieldErrors::new();
-    let new_person = person
-        .validate(org.minimum_age, today)
-        .map_err(|e| errors.0.extend(e.0))
-        .ok();
-    let terms = membership
-        .validate(today)
-        .map_err(|e| errors.0.extend(e.0))
-        .ok();
+    let new_person = errors.merge(person.validate(org.minimum_age, today));
+    let terms = errors.merge(membership.validate(today));
     let (Some(new_person), Some(terms)) = (new_person, terms) else {
         return Err(errors.into());
     };
@@ -163,10 +154,7 @@ pub async fn add_membership(
     admin_only(actor, org)?;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(email));
-    let terms = membership
-        .validate(today())
-        .map_err(|e| errors.0.extend(e.0))
-        .ok();
+    let terms = errors.merge(membership.validate(today()));
     let (Some(email), Some(terms)) = (email, terms) else {
         return Err(errors.into());
     };
@@ -275,7 +263,7 @@ pub async fn update_profile(
     input: &ProfileInput,
 ) -> AppResult<()> {
     let mut db = state.store.begin().await?;
-    let source = store::people::profile_source(&mut db, actor.person_id).await?;
+    let source = store::seam::my_profile_source(&mut db, actor).await?;
     let change = input.validate(source)?;
     store::people::update_profile(&mut db, actor.person_id, &change).await?;
     db.commit().await?;

@@ -24,6 +24,9 @@ use crate::error::{AppError, AppResult};
 use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
+// Dates travel as ISO 8601 (`2025-08-31`).
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -178,8 +181,10 @@ pub struct MembershipDto {
     manager_id: Option<PersonId>,
     manager_name: Option<String>,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "iso_date")]
     starts_on: time::Date,
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(with = "iso_date::option")]
     ends_on: Option<time::Date>,
     source: String,
     status: String,
@@ -225,7 +230,7 @@ pub struct PersonDto {
     family_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]
     birth_date: Option<time::Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -341,7 +346,7 @@ async fn list_organisations(
     let orgs = if user.actor.operator {
         store::organisations::all(&mut db).await?
     } else {
-        store::organisations::for_person(&mut db, user.actor.person_id).await?
+        store::seam::my_organisations(&mut db, &user.actor).await?
     };
     Ok(Json(orgs.into_iter().map(Into::into).collect()))
 }

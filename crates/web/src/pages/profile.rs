@@ -40,7 +40,7 @@ pub async fn home(
 ) -> AppResult<Response> {
     let mut db = state.store.conn().await?;
     let me = store::seam::me(&mut db, &user.actor).await?;
-    let orgs = store::organisations::for_person(&mut db, user.actor.person_id).await?;
+    let orgs = store::seam::my_organisations(&mut db, &user.actor).await?;
     let page = HomePage {
         l: ctx.layout("home.title", None),
         t: ctx.0.tr,

@@ -1,0 +1,179 @@
+//! The `tavle` binary's commands, run as a person would run them.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::harness::PgDatabase;
+
+fn tavle() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tavle"))
+}
+
+/// `migrate` and `user create --operator` on SQLite (under --data-dir) and on PostgreSQL
+/// (--database-url); the operator can then log in.
+#[tokio::test]
+async fn migrate_and_user_create_work_on_both_databases() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data_dir = dir.path().to_str().expect("utf-8").to_owned();
+    let mut targets = vec![vec!["--data-dir".to_owned(), data_dir]];
+    let pg = PgDatabase::create().await;
+    if let Some(pg) = &pg {
+        targets.push(vec!["--database-url".to_owned(), pg.url.clone()]);
+    }
+    for target in targets {
+        let out = tavle()
+            .args(["migrate"])
+            .args(&target)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
+        let mut child = tavle()
+            .args([
+                "user",
+                "create",
+                "--email",
+                "Root@Example.no",
+                "--given-name",
+                "Rut",
+                "--family-name",
+                "Root",
+                "--operator",
+                "--password-stdin",
+            ])
+            .args(&target)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"a long enough password\n")
+            .expect("write");
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("as platform operator"));
+        // Twice is refused with a clear message.
+        let out = tavle()
+            .args([
+                "user",
+                "create",
+                "--email",
+                "root@example.no",
+                "--given-name",
+                "R",
+                "--family-name",
+                "R",
+            ])
+            .args(&target)
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("email: already_exists"));
+        // A generated password is printed once.
+        let out = tavle()
+            .args([
+                "user",
+                "create",
+                "--email",
+                "second@example.no",
+                "--given-name",
+                "S",
+                "--family-name",
+                "S",
+            ])
+            .args(&target)
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("password: "));
+        // Bad input names the problem.
+        let out = tavle()
+            .args([
+                "user",
+                "create",
+                "--email",
+                "nope",
+                "--given-name",
+                "",
+                "--family-name",
+                "S",
+            ])
+            .args(&target)
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("email: invalid_email") && err.contains("given_name: required"),
+            "{err}"
+        );
+    }
+    // The operator created on SQLite can log in to a server on that database.
+    let config = tavle::Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let store = tavle::open_store(&config).await.expect("store");
+    let server = tavle::start(&config, store).await.expect("start");
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("http://{}/api/v1/session", server.addr))
+        .json(
+            &serde_json::json!({"email": "root@example.no", "password": "a long enough password"}),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    server.task.abort();
+}
+
+#[test]
+fn a_missing_config_file_and_a_bad_database_url_are_clear_errors() {
+    let out = tavle()
+        .args(["migrate", "--config", "/nonexistent/tavle.toml"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    let out = tavle()
+        .args(["migrate", "--database-url", "mysql://x"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
+
+#[tokio::test]
+async fn demo_data_is_created_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = store::Store::open_sqlite(&dir.path().join("t.db"))
+        .await
+        .expect("open");
+    store.migrate().await.expect("migrate");
+    let first = tavle::demo::ensure(&store).await.expect("first");
+    let second = tavle::demo::ensure(&store).await.expect("second");
+    assert_eq!(first.len(), second.len());
+    let mut db = store.conn().await.expect("conn");
+    assert_eq!(
+        store::organisations::all(&mut db)
+            .await
+            .expect("orgs")
+            .len(),
+        1
+    );
+    assert!(tavle::demo::describe(&first).contains("admin@demo.tavle.no"));
+}
