@@ -57,7 +57,10 @@ pub async fn my_profile_source(db: &mut Db, actor: &Actor) -> Result<DataSource>
 }
 
 /// The organisations the actor is a current member of or holds a role in, by name.
-pub async fn my_organisations(db: &mut Db, actor: &Actor) -> Result<Vec<crate::organisations::Organisation>> {
+pub async fn my_organisations(
+    db: &mut Db,
+    actor: &Actor,
+) -> Result<Vec<crate::organisations::Organisation>> {
     crate::organisations::for_person(db, actor.person_id).await
 }
 

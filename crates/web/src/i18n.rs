@@ -225,8 +225,13 @@ mod tests {
         wanted.extend(OrganisationKind::ALL.map(|k| format!("org_kind.{}", k.as_str())));
         wanted.extend(Language::ALL.map(|k| format!("language.{}", k.code())));
         wanted.extend(
-            [DataSource::HrImport, DataSource::SelfService, DataSource::IdentityProvider, DataSource::Admin]
-                .map(|k| format!("source.{}", k.as_str())),
+            [
+                DataSource::HrImport,
+                DataSource::SelfService,
+                DataSource::IdentityProvider,
+                DataSource::Admin,
+            ]
+            .map(|k| format!("source.{}", k.as_str())),
         );
         wanted.extend(["saved", "created", "added", "admin_granted"].map(|k| format!("flash.{k}")));
         let missing: Vec<_> = wanted.iter().filter(|k| !nb.contains(*k)).collect();
