@@ -18,13 +18,18 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub mod actors;
+pub mod api_tokens;
 pub mod identities;
+pub mod jobs;
+pub mod login_tokens;
 pub mod memberships;
 pub mod organisations;
+pub mod outbox;
 pub mod people;
 pub mod roles;
 pub mod seam;
 pub mod sessions;
+pub mod throttle;
 pub mod units;
 
 pub use domain::FieldErrors;
