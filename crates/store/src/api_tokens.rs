@@ -11,7 +11,10 @@ use crate::{Db, Result, StoreError, with_conn};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
     Person(PersonId),
-    ServiceAccount { organisation: OrganisationId, id: Uuid },
+    ServiceAccount {
+        organisation: OrganisationId,
+        id: Uuid,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +48,10 @@ impl TryFrom<Row> for Token {
     fn try_from(r: Row) -> Result<Self> {
         let owner = match (r.person_id, r.organisation_id, r.service_account_id) {
             (Some(p), _, None) => Owner::Person(PersonId(p)),
-            (None, Some(o), Some(s)) => Owner::ServiceAccount { organisation: OrganisationId(o), id: s },
+            (None, Some(o), Some(s)) => Owner::ServiceAccount {
+                organisation: OrganisationId(o),
+                id: s,
+            },
             _ => return Err(StoreError::Corrupt("api_tokens.owner")),
         };
         Ok(Self {
@@ -67,13 +73,21 @@ macro_rules! columns {
     };
 }
 
-pub async fn create(db: &mut Db, token_hash: &str, name: &str, owner: Owner, scopes: &str, expires_at: OffsetDateTime) -> Result<Uuid> {
+pub async fn create(
+    db: &mut Db,
+    token_hash: &str,
+    name: &str,
+    owner: Owner,
+    scopes: &str,
+    expires_at: OffsetDateTime,
+) -> Result<Uuid> {
     let id = Uuid::now_v7();
     let (person, org, account) = match owner {
         Owner::Person(p) => (Some(p.0), None, None),
         Owner::ServiceAccount { organisation, id } => (None, Some(organisation.0), Some(id)),
     };
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO api_tokens (id, token_hash, name, person_id, organisation_id, service_account_id, scopes, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
@@ -88,21 +102,27 @@ pub async fn create(db: &mut Db, token_hash: &str, name: &str, owner: Owner, sco
     .bind(expires_at)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 
 pub async fn by_hash(db: &mut Db, token_hash: &str) -> Result<Option<Token>> {
-    let row: Option<Row> = with_conn!(db, |c| sqlx::query_as(concat!("SELECT ", columns!(), " FROM api_tokens WHERE token_hash = $1"))
-        .bind(token_hash)
-        .fetch_optional(&mut *c)
-        .await)?;
+    let row: Option<Row> = with_conn!(db, |c| sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM api_tokens WHERE token_hash = $1"
+    ))
+    .bind(token_hash)
+    .fetch_optional(&mut *c)
+    .await)?;
     row.map(TryInto::try_into).transpose()
 }
 
 /// Records use, at most once a minute per token.
 pub async fn touch(db: &mut Db, id: Uuid, now: OffsetDateTime) -> Result<()> {
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)"
     )
     .bind(id)
@@ -110,7 +130,8 @@ pub async fn touch(db: &mut Db, id: Uuid, now: OffsetDateTime) -> Result<()> {
     .bind(now - time::Duration::minutes(1))
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -118,18 +139,22 @@ pub async fn touch(db: &mut Db, id: Uuid, now: OffsetDateTime) -> Result<()> {
 pub async fn of_owner(db: &mut Db, owner: Owner) -> Result<Vec<Token>> {
     let rows: Vec<Row> = match owner {
         Owner::Person(p) => with_conn!(db, |c| sqlx::query_as(concat!(
-            "SELECT ", columns!(), " FROM api_tokens WHERE person_id = $1 ORDER BY created_at DESC, id DESC"
+            "SELECT ",
+            columns!(),
+            " FROM api_tokens WHERE person_id = $1 ORDER BY created_at DESC, id DESC"
         ))
         .bind(p.0)
         .fetch_all(&mut *c)
         .await)?,
-        Owner::ServiceAccount { organisation, id } => with_conn!(db, |c| sqlx::query_as(concat!(
+        Owner::ServiceAccount { organisation, id } => with_conn!(db, |c| {
+            sqlx::query_as(concat!(
             "SELECT ", columns!(), " FROM api_tokens WHERE organisation_id = $1 AND service_account_id = $2 ORDER BY created_at DESC, id DESC"
         ))
         .bind(organisation.0)
         .bind(id)
         .fetch_all(&mut *c)
-        .await)?,
+        .await
+        })?,
     };
     rows.into_iter().map(TryInto::try_into).collect()
 }
@@ -137,7 +162,9 @@ pub async fn of_owner(db: &mut Db, owner: Owner) -> Result<Vec<Token>> {
 /// Service-account tokens of an organisation, newest first.
 pub async fn of_organisation(db: &mut Db, org: OrganisationId) -> Result<Vec<Token>> {
     let rows: Vec<Row> = with_conn!(db, |c| sqlx::query_as(concat!(
-        "SELECT ", columns!(), " FROM api_tokens WHERE organisation_id = $1 ORDER BY created_at DESC, id DESC"
+        "SELECT ",
+        columns!(),
+        " FROM api_tokens WHERE organisation_id = $1 ORDER BY created_at DESC, id DESC"
     ))
     .bind(org.0)
     .fetch_all(&mut *c)
@@ -149,7 +176,8 @@ pub async fn of_organisation(db: &mut Db, org: OrganisationId) -> Result<Vec<Tok
 pub async fn revoke(db: &mut Db, owner: Owner, id: Uuid) -> Result<()> {
     let now = crate::now();
     let done = match owner {
-        Owner::Person(p) => with_conn!(db, |c| sqlx::query(
+        Owner::Person(p) => with_conn!(db, |c| {
+            sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND person_id = $2"
         )
         .bind(id)
@@ -157,8 +185,10 @@ pub async fn revoke(db: &mut Db, owner: Owner, id: Uuid) -> Result<()> {
         .bind(now)
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?,
-        Owner::ServiceAccount { organisation, .. } => with_conn!(db, |c| sqlx::query(
+        .map(|r| r.rows_affected())
+        })?,
+        Owner::ServiceAccount { organisation, .. } => with_conn!(db, |c| {
+            sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND organisation_id = $2"
         )
         .bind(id)
@@ -166,18 +196,25 @@ pub async fn revoke(db: &mut Db, owner: Owner, id: Uuid) -> Result<()> {
         .bind(now)
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?,
+        .map(|r| r.rows_affected())
+        })?,
     };
-    if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if done == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Deletes tokens that expired or were revoked before `before`.
 pub async fn delete_dead_before(db: &mut Db, before: OffsetDateTime) -> Result<u64> {
-    Ok(with_conn!(db, |c| sqlx::query("DELETE FROM api_tokens WHERE expires_at < $1 OR revoked_at < $1")
-        .bind(before)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?)
+    Ok(with_conn!(db, |c| sqlx::query(
+        "DELETE FROM api_tokens WHERE expires_at < $1 OR revoked_at < $1"
+    )
+    .bind(before)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?)
 }
 
 /// An organisation's integration that is not a person.
@@ -189,8 +226,13 @@ pub struct ServiceAccount {
 }
 
 /// Creates a service account, or returns the existing one with that name.
-pub async fn service_account(db: &mut Db, org: OrganisationId, name: &str) -> Result<ServiceAccount> {
-    with_conn!(db, |c| sqlx::query(
+pub async fn service_account(
+    db: &mut Db,
+    org: OrganisationId,
+    name: &str,
+) -> Result<ServiceAccount> {
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO service_accounts (organisation_id, id, name, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (organisation_id, name) DO NOTHING"
     )
@@ -200,7 +242,8 @@ pub async fn service_account(db: &mut Db, org: OrganisationId, name: &str) -> Re
     .bind(crate::now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(with_conn!(db, |c| sqlx::query_as(
         "SELECT id, name, created_at FROM service_accounts WHERE organisation_id = $1 AND name = $2"
     )

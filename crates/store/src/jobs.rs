@@ -42,7 +42,8 @@ pub async fn enqueue(
     dedupe_key: Option<&str>,
 ) -> Result<Option<Uuid>> {
     let id = Uuid::now_v7();
-    let done = with_conn!(db, |c| sqlx::query(
+    let done = with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at) \
          VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING"
     )
@@ -55,12 +56,17 @@ pub async fn enqueue(
     .bind(crate::now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok((done == 1).then_some(id))
 }
 
 /// Claims the next due job (or one whose lease ran out) until `lease_until`.
-pub async fn claim(db: &mut Db, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Option<Job>> {
+pub async fn claim(
+    db: &mut Db,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+) -> Result<Option<Job>> {
     let job = match db.conn() {
         crate::Conn::Sqlite(c) => {
             sqlx::query_as(
@@ -103,19 +109,26 @@ pub async fn claim_id(db: &mut Db, id: Uuid, lease_until: OffsetDateTime) -> Res
 }
 
 pub async fn succeed(db: &mut Db, id: Uuid) -> Result<()> {
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, finished_at = $2 WHERE id = $1"
     )
     .bind(id)
     .bind(crate::now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 /// Records a failed run: queued again at `retry_at`, or failed for good when `None`.
-pub async fn fail(db: &mut Db, id: Uuid, error: &str, retry_at: Option<OffsetDateTime>) -> Result<()> {
+pub async fn fail(
+    db: &mut Db,
+    id: Uuid,
+    error: &str,
+    retry_at: Option<OffsetDateTime>,
+) -> Result<()> {
     let now = crate::now();
     with_conn!(db, |c| sqlx::query(
         "UPDATE jobs SET status = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'queued' END, \
@@ -133,31 +146,37 @@ pub async fn fail(db: &mut Db, id: Uuid, error: &str, retry_at: Option<OffsetDat
 }
 
 pub async fn get(db: &mut Db, id: Uuid) -> Result<Option<JobRecord>> {
-    Ok(with_conn!(db, |c| sqlx::query_as(
+    Ok(with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at FROM jobs WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(&mut *c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// The most recent jobs, newest first; `failed_only` keeps the failures.
 pub async fn recent(db: &mut Db, limit: i64, failed_only: bool) -> Result<Vec<JobRecord>> {
-    Ok(with_conn!(db, |c| sqlx::query_as(
+    Ok(with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at FROM jobs \
          WHERE ($2 = FALSE OR status = 'failed') ORDER BY created_at DESC, id DESC LIMIT $1"
     )
     .bind(limit)
     .bind(failed_only)
     .fetch_all(&mut *c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Deletes finished jobs older than `before` (the job table does not grow without end).
 pub async fn delete_finished_before(db: &mut Db, before: OffsetDateTime) -> Result<u64> {
-    Ok(with_conn!(db, |c| sqlx::query("DELETE FROM jobs WHERE status IN ('done', 'failed') AND finished_at < $1")
-        .bind(before)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?)
+    Ok(with_conn!(db, |c| sqlx::query(
+        "DELETE FROM jobs WHERE status IN ('done', 'failed') AND finished_at < $1"
+    )
+    .bind(before)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?)
 }

@@ -186,6 +186,14 @@ impl Store {
         Ok(())
     }
 
+    /// Open and idle connections in the pool (for metrics).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self {
+            Self::Sqlite(pool) => (pool.size(), pool.num_idle()),
+            Self::Postgres(pool) => (pool.size(), pool.num_idle()),
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Self::Sqlite(pool) => pool.close().await,

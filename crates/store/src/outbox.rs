@@ -31,9 +31,17 @@ pub struct Delivery {
     pub sent_at: Option<OffsetDateTime>,
 }
 
-pub async fn enqueue(db: &mut Db, person: Option<PersonId>, kind: &str, recipient: &str, subject: &str, body: &str) -> Result<Uuid> {
+pub async fn enqueue(
+    db: &mut Db,
+    person: Option<PersonId>,
+    kind: &str,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> Result<Uuid> {
     let id = Uuid::now_v7();
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO outbox (id, person_id, kind, recipient, subject, body, status, attempts, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7)"
     )
@@ -46,27 +54,32 @@ pub async fn enqueue(db: &mut Db, person: Option<PersonId>, kind: &str, recipien
     .bind(crate::now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 
 /// Messages waiting for delivery, oldest first.
 pub async fn queued(db: &mut Db, limit: i64) -> Result<Vec<Message>> {
-    Ok(with_conn!(db, |c| sqlx::query_as(
+    Ok(with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT id, kind, recipient, subject, body, attempts FROM outbox WHERE status = 'queued' ORDER BY created_at, id LIMIT $1"
     )
     .bind(limit)
     .fetch_all(&mut *c)
-    .await)?)
+    .await
+    })?)
 }
 
 pub async fn mark_sent(db: &mut Db, id: Uuid) -> Result<()> {
-    with_conn!(db, |c| sqlx::query("UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = $2 WHERE id = $1")
+    with_conn!(db, |c| {
+        sqlx::query("UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = $2 WHERE id = $1")
         .bind(id)
         .bind(crate::now())
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -86,15 +99,24 @@ pub async fn mark_attempt_failed(db: &mut Db, id: Uuid, error: &str) -> Result<(
 }
 
 pub async fn deliveries(db: &mut Db, limit: i64) -> Result<Vec<Delivery>> {
-    Ok(with_conn!(db, |c| sqlx::query_as(
+    Ok(with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT id, kind, status, attempts, created_at, sent_at FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1"
     )
     .bind(limit)
     .fetch_all(&mut *c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// How many messages wait for delivery.
 pub async fn depth(db: &mut Db) -> Result<i64> {
-    Ok(with_conn!(db, |c| sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetch_one(&mut *c).await)?)
+    Ok(with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'queued'"
+    )
+    .fetch_one(&mut *c)
+    .await)?)
 }
+
+/// The job kind that delivers the outbox.
+pub const JOB_KIND: &str = "outbox";

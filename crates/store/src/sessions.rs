@@ -88,9 +88,11 @@ pub async fn delete_for_person(db: &mut Db, person: PersonId) -> Result<u64> {
 
 /// Deletes sessions that have expired; returns how many.
 pub async fn delete_expired(db: &mut Db, now: OffsetDateTime) -> Result<u64> {
-    Ok(with_conn!(db, |c| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?)
+    Ok(with_conn!(db, |c| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1"
+    )
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?)
 }

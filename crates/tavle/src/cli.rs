@@ -59,6 +59,59 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Background jobs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCommand {
+    /// Run one job now, here (session_expiry, token_expiry, outbox), and print its outcome.
+    RunOnce { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a person or for a service account of an organisation; the
+    /// token is printed once.
+    Create {
+        /// The person the token acts for (by e-mail).
+        #[arg(long, conflicts_with_all = ["org", "service_account"], required_unless_present = "org")]
+        person: Option<String>,
+        /// The organisation whose service account the token belongs to.
+        #[arg(long, requires = "service_account")]
+        org: Option<String>,
+        /// The service account's name (created if new).
+        #[arg(long)]
+        service_account: Option<String>,
+        /// A scope such as people:read or organisations:write; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Days until the token expires (1–365).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (after file, environment and flags), secrets masked.
+    Check,
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,11 +223,103 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Jobs {
+            command: JobsCommand::RunOnce { name },
+        } => {
+            let config = load_config(&cli.global, None)?;
+            init_logging(&config);
+            let store = crate::open_store(&config).await?;
+            let record = crate::runner(&config, store)?.run_once(&name).await?;
+            println!(
+                "{} {}: {} after {} attempt(s){}",
+                record.kind,
+                record.id,
+                record.status,
+                record.attempts,
+                record
+                    .last_error
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            );
+            Ok(if record.status == "done" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    person,
+                    org,
+                    service_account,
+                    scopes,
+                    days,
+                    name,
+                },
+        } => {
+            let config = load_config(&cli.global, None)?;
+            let store = crate::open_store(&config).await?;
+            let state = web::AppState {
+                store: store.clone(),
+                config: std::sync::Arc::new(config.web()),
+            };
+            let mut db = store.conn().await?;
+            let (owner, name) = match (person, org, service_account) {
+                (Some(email), _, _) => {
+                    let email = domain::person::Email::parse(&email)
+                        .map_err(|code| anyhow::anyhow!("--person: {code}"))?;
+                    let id = store::people::id_by_email(&mut db, &email)
+                        .await?
+                        .context("--person: no account has this e-mail")?;
+                    (store::api_tokens::Owner::Person(id), name)
+                }
+                (None, Some(slug), Some(account)) => {
+                    let org = store::organisations::by_slug(&mut db, &slug)
+                        .await
+                        .map_err(|_| anyhow::anyhow!("--org: no organisation {slug:?}"))?;
+                    let sa = store::api_tokens::service_account(&mut db, org.id, &account).await?;
+                    (
+                        store::api_tokens::Owner::ServiceAccount {
+                            organisation: org.id,
+                            id: sa.id,
+                        },
+                        account,
+                    )
+                }
+                _ => bail!("give --person EMAIL, or --org SLUG with --service-account NAME"),
+            };
+            drop(db);
+            let token =
+                web::ops::issue_token(&state, owner, &name, &scopes.join(" "), &days.to_string())
+                    .await
+                    .map_err(|e| match e {
+                        web::error::AppError::Invalid(errors) => anyhow::anyhow!("{errors}"),
+                        other => anyhow::anyhow!("{other}"),
+                    })?;
+            println!("{token}");
+            eprintln!("This token is shown once. It expires in {days} days.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => {
+            let config = load_config(&cli.global, None)?;
+            config.schedules()?;
+            config.mailer()?;
+            print!("{}", config.describe());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 async fn serve(config: &Config, store: store::Store) -> anyhow::Result<ExitCode> {
     let server = crate::start(config, store.clone()).await?;
+    if config.jobs.enabled {
+        crate::runner(config, store.clone())?.spawn(std::time::Duration::from_secs(
+            config.jobs.poll_seconds.max(1),
+        ));
+    }
     tracing::info!(addr = %server.addr, database = store.backend().name(), "Tavle is listening on http://{}", server.addr);
     server
         .task

@@ -10,7 +10,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// Keys a `TAVLE_*` variable may set (others, such as the test variables, are not configuration).
-const ENV_KEYS: [&str; 8] = [
+const ENV_KEYS: [&str; 11] = [
+    "public_url",
+    "mail_from",
+    "smtp_url",
     "addr",
     "data_dir",
     "database_url",
@@ -47,6 +50,36 @@ pub struct Config {
     pub log_format: LogFormat,
     /// A tracing filter such as `info` or `tavle_web=debug,info`.
     pub log_filter: String,
+    /// Where people reach Tavle, for links in e-mails.
+    pub public_url: String,
+    /// The sender of Tavle's e-mail.
+    pub mail_from: String,
+    /// `smtps://user:password@host` (or `smtp://…?tls=required`); unset writes `.eml` files
+    /// under `data_dir/outbox/` instead of sending.
+    pub smtp_url: Option<SecretString>,
+    pub jobs: JobsConfig,
+}
+
+/// The background job runner.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Run jobs in this process (`serve` and `demo`). Turn off on nodes that should only serve.
+    pub enabled: bool,
+    /// How often the runner looks for due work.
+    pub poll_seconds: u64,
+    /// Cron schedules (five fields, UTC) by job name; these replace the defaults by name.
+    pub schedules: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            poll_seconds: 2,
+            schedules: Default::default(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -60,6 +93,10 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
             log_filter: "info".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_from: "Tavle <noreply@localhost>".into(),
+            smtp_url: None,
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -106,7 +143,89 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes.max(1))),
             max_body_bytes: self.max_body_bytes,
+            public_url: self.public_url.clone(),
         }
+    }
+
+    /// The job runner's schedules: the defaults, with the configured ones replacing them by name.
+    pub fn schedules(&self) -> Result<Vec<jobs::Schedule>, jobs::JobError> {
+        let mut all: std::collections::BTreeMap<String, String> = jobs::default_schedules()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        all.extend(self.jobs.schedules.clone());
+        all.iter()
+            .map(|(kind, cron)| jobs::Schedule::parse(kind, cron))
+            .collect()
+    }
+
+    pub fn mailer(&self) -> Result<jobs::Mailer, jobs::mail::MailError> {
+        jobs::Mailer::new(
+            &self.mail_from,
+            self.smtp_url.as_ref().map(|s| s.expose_secret()),
+            self.data_dir.join("outbox"),
+        )
+    }
+
+    /// The effective configuration as TOML, with secrets masked (`tavle config check`).
+    pub fn describe(&self) -> String {
+        let mask = |s: &Option<SecretString>| s.as_ref().map(|u| mask_password(u.expose_secret()));
+        let mut out = String::new();
+        let mut line = |k: &str, v: String| out.push_str(&format!("{k} = {v}\n"));
+        let quoted = |s: &str| format!("{s:?}");
+        line("addr", quoted(&self.addr.to_string()));
+        line("data_dir", quoted(&self.data_dir.display().to_string()));
+        match mask(&self.database_url) {
+            Some(url) => line("database_url", quoted(&url)),
+            None => line(
+                "# database_url",
+                quoted(&format!(
+                    "(unset: SQLite at {})",
+                    self.sqlite_path().display()
+                )),
+            ),
+        }
+        line("public_url", quoted(&self.public_url));
+        line("mail_from", quoted(&self.mail_from));
+        match mask(&self.smtp_url) {
+            Some(url) => line("smtp_url", quoted(&url)),
+            None => line(
+                "# smtp_url",
+                quoted(&format!(
+                    "(unset: e-mail written to {})",
+                    self.data_dir.join("outbox").display()
+                )),
+            ),
+        }
+        line("secure_cookies", self.secure_cookies.to_string());
+        line(
+            "session_idle_minutes",
+            self.session_idle_minutes.to_string(),
+        );
+        line("max_body_bytes", self.max_body_bytes.to_string());
+        line(
+            "log_format",
+            quoted(match self.log_format {
+                LogFormat::Text => "text",
+                LogFormat::Json => "json",
+            }),
+        );
+        line("log_filter", quoted(&self.log_filter));
+        out.push_str("\n[jobs]\n");
+        out.push_str(&format!(
+            "enabled = {}\npoll_seconds = {}\n",
+            self.jobs.enabled, self.jobs.poll_seconds
+        ));
+        out.push_str("\n[jobs.schedules]\n");
+        let mut schedules: std::collections::BTreeMap<String, String> = jobs::default_schedules()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        schedules.extend(self.jobs.schedules.clone());
+        for (kind, cron) in schedules {
+            out.push_str(&format!("{kind} = {cron:?}\n"));
+        }
+        out
     }
 
     /// Where the database is, for messages: the SQLite path, or the URL with any password masked.
@@ -122,7 +241,7 @@ impl Config {
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db` (also for `smtps://`).
 pub fn mask_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
@@ -172,6 +291,30 @@ mod tests {
             assert_eq!(config.data_dir, PathBuf::from("from-env"));
             assert_eq!(config.session_idle_minutes, 30);
             assert!(!config.secure_cookies);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn config_check_masks_secrets() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("TAVLE_DATABASE_URL", "postgres://tavle:hunter22@db/tavle");
+            jail.set_env("TAVLE_SMTP_URL", "smtps://mailer:s3cr3t@smtp.example.no");
+            let config = Config::load(None, &Overrides::default()).map_err(|e| e.to_string())?;
+            let text = config.describe();
+            assert!(
+                !text.contains("hunter22") && !text.contains("s3cr3t"),
+                "{text}"
+            );
+            assert!(
+                text.contains("postgres://tavle:***@db/tavle")
+                    && text.contains("smtps://mailer:***@smtp.example.no")
+            );
+            assert!(text.contains("outbox = \"* * * * *\""));
+            assert!(
+                text.parse::<toml::Table>().is_ok(),
+                "the output is TOML: {text}"
+            );
             Ok(())
         });
     }

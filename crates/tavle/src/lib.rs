@@ -57,6 +57,13 @@ pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
     Ok(Server { addr, task })
 }
 
+/// The job runner with the configured schedules and mailer.
+pub fn runner(config: &Config, store: Store) -> anyhow::Result<jobs::Runner> {
+    let schedules = config.schedules().context("invalid job schedule")?;
+    let mailer = config.mailer().context("invalid e-mail configuration")?;
+    Ok(jobs::Runner::new(store, mailer, schedules))
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -14,6 +14,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::access::Actor;
+use domain::machine::{Area, Scopes, Throttle};
 use domain::person::Email;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -46,18 +47,50 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .unwrap_or_default()
 });
 
+fn throttle_key(kind: &str, value: &str) -> String {
+    format!("{kind}:{}", token_hash(value))
+}
+
+/// Refuses a login when the account or the client address has failed too often lately.
+async fn check_throttle(db: &mut store::Db, keys: &[(String, Throttle)]) -> AppResult<()> {
+    let now = store::now();
+    for (key, throttle) in keys {
+        let since = now - throttle.window;
+        let (failures, oldest) = store::throttle::failures_since(db, key, since).await?;
+        if throttle
+            .wait(
+                failures,
+                oldest.map(|t| t.unix_timestamp()),
+                now.unix_timestamp(),
+            )
+            .is_some()
+        {
+            return Err(AppError::TooManyAttempts);
+        }
+    }
+    Ok(())
+}
+
 /// Checks an e-mail and password; returns the person on success. Unknown e-mail, missing
-/// password and wrong password are indistinguishable to the caller.
+/// password and wrong password are indistinguishable to the caller. Failures are counted per
+/// account and per client address ([`Throttle`]); past the limit every try is refused for a while.
 pub async fn verify_login(
     store: &Store,
     email: &str,
     password: String,
+    client_ip: Option<std::net::IpAddr>,
 ) -> AppResult<domain::PersonId> {
+    let mut keys = vec![(
+        throttle_key("account", &email.trim().to_lowercase()),
+        Throttle::ACCOUNT,
+    )];
+    if let Some(ip) = client_ip {
+        keys.push((throttle_key("address", &ip.to_string()), Throttle::ADDRESS));
+    }
+    let mut db = store.conn().await?;
+    check_throttle(&mut db, &keys).await?;
     let found = match Email::parse(email) {
-        Ok(email) => {
-            let mut db = store.conn().await?;
-            store::identities::password_for_login(&mut db, &email).await?
-        }
+        Ok(email) => store::identities::password_for_login(&mut db, &email).await?,
         Err(_) => None,
     };
     let (person, hash) = match found {
@@ -72,9 +105,69 @@ pub async fn verify_login(
     .await
     .map_err(AppError::internal)?;
     match person {
-        Some(person) if ok => Ok(person),
-        _ => Err(AppError::LoginFailed),
+        Some(person) if ok => {
+            store::throttle::clear(&mut db, &keys[0].0).await?;
+            Ok(person)
+        }
+        _ => {
+            let now = store::now();
+            for (key, _) in &keys {
+                store::throttle::record_failure(&mut db, key, now).await?;
+            }
+            Err(AppError::LoginFailed)
+        }
     }
+}
+
+/// The prefix of every API token (helps secret scanners find leaked ones).
+pub const TOKEN_PREFIX: &str = "tvl_";
+
+/// A new API token: the secret to hand out once, and the hash to store.
+pub fn new_api_token() -> (String, String) {
+    let token = format!("{TOKEN_PREFIX}{}", new_token());
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// The caller behind a bearer token, if the token is live and its scopes cover this request.
+pub async fn token_user(
+    state: &AppState,
+    token: &str,
+    method: &axum::http::Method,
+    path: &str,
+) -> AppResult<CurrentUser> {
+    let mut db = state.store.conn().await?;
+    let Some(found) = store::api_tokens::by_hash(&mut db, &token_hash(token)).await? else {
+        return Err(AppError::BadToken("invalid_token"));
+    };
+    let now = store::now();
+    if found.revoked_at.is_some() {
+        return Err(AppError::BadToken("token_revoked"));
+    }
+    if found.expires_at <= now {
+        return Err(AppError::BadToken("token_expired"));
+    }
+    let scopes = Scopes::parse(&found.scopes).map_err(|_| AppError::BadToken("invalid_token"))?;
+    let write = !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD);
+    match Area::of_path(path) {
+        Some(area) if scopes.allows(area, write) => {}
+        _ => return Err(AppError::Forbidden("insufficient_scope")),
+    }
+    store::api_tokens::touch(&mut db, found.id, now).await?;
+    let actor = match found.owner {
+        store::api_tokens::Owner::Person(person) => store::actors::load(&mut db, person).await?,
+        // A service account acts as an administrator of its organisation, within its scopes.
+        store::api_tokens::Owner::ServiceAccount { organisation, id } => Actor {
+            person_id: domain::PersonId(id),
+            operator: false,
+            grants: vec![(organisation, domain::access::OrgRole::OrgAdmin)],
+        },
+    };
+    Ok(CurrentUser {
+        actor,
+        session_hash: String::new(),
+        token: Some(found.id),
+    })
 }
 
 /// A new random token (256 bits, URL-safe base64).
@@ -135,7 +228,10 @@ pub async fn start_session(
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub actor: Actor,
+    /// The SHA-256 of the session token; empty when the caller came with an API token.
     pub session_hash: String,
+    /// The API token the caller came with, if any.
+    pub token: Option<uuid::Uuid>,
 }
 
 /// A signed-in person for an HTML page; anyone else is sent to the login page and back.

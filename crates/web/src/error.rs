@@ -18,6 +18,15 @@ pub const ERROR_CODES: &[&str] = &[
     "malformed_body",
     "payload_too_large",
     "login_failed",
+    "too_many_attempts",
+    "invalid_token",
+    "token_expired",
+    "token_revoked",
+    "insufficient_scope",
+    "invalid_scope",
+    "invalid_link",
+    "passwords_differ",
+    "invalid_days",
     "method_not_allowed",
     "last_admin",
     "internal",
@@ -48,6 +57,12 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong e-mail or password")]
     LoginFailed,
+    /// Too many failed logins for the account or the address.
+    #[error("too many failed attempts")]
+    TooManyAttempts,
+    /// A bearer token that is unknown, expired or revoked; the code says which.
+    #[error("token refused: {0}")]
+    BadToken(&'static str),
     /// Signed in, but this action is not theirs to take; `code` says why.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
@@ -68,7 +83,10 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unauthenticated | Self::LoginFailed => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated | Self::LoginFailed | Self::BadToken(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
@@ -83,6 +101,8 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::Unauthenticated => "unauthenticated",
             Self::LoginFailed => "login_failed",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::BadToken(code) => code,
             Self::Forbidden(code) | Self::Conflict(code) => code,
             Self::Invalid(_) => "invalid_input",
             Self::Malformed(_) => "malformed_body",

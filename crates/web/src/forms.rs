@@ -154,8 +154,13 @@ impl FormBuilder {
         self
     }
 
-    pub fn hint(mut self, key: &str) -> Self {
+    pub fn hint(self, key: &str) -> Self {
         let text = self.tr.get(key).to_owned();
+        self.hint_text(text)
+    }
+
+    /// A hint already translated (for hints with values filled in).
+    pub fn hint_text(mut self, text: String) -> Self {
         if let Some(f) = self.form.fields.last_mut() {
             f.hint = Some(text);
         }

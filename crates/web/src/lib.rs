@@ -25,6 +25,7 @@ pub mod auth;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod metrics;
 pub mod ops;
 pub mod pages;
 
@@ -41,6 +42,8 @@ pub struct WebConfig {
     pub session_idle: time::Duration,
     /// Larger request bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// Where people reach Tavle, for links in e-mails (`https://tavle.example.no`).
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -49,6 +52,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_idle: time::Duration::hours(8),
             max_body_bytes: 1024 * 1024,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct RequestContext {
     pub csrf: String,
     /// A session cookie came with the request but no longer names a live session.
     pub session_expired: bool,
+    /// The peer's address (for login throttling), when the server records it.
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 /// The whole application as a router: used by `tavle serve` and by the integration tests.
@@ -95,10 +101,12 @@ pub fn app(state: AppState) -> Router {
         .route("/static/style.css", get(stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(metrics::render))
         .with_state(state.clone());
     let secure = state.config.secure_cookies;
     dynamic
         .merge(fixed)
+        .layer(middleware::from_fn(metrics::track))
         .layer(middleware::from_fn(move |req, next| security_headers(secure, req, next)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -192,9 +200,25 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
         _ => (auth::new_token(), true),
     };
 
+    let client_ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
     let mut user = None;
     let mut session_expired = false;
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+    if let Some(token) = bearer.filter(|_| is_api) {
+        // A token stands alone: no cookies, no CSRF (a cross-site page cannot set this header).
+        match auth::token_user(&state, &token, req.method(), req.uri().path()).await {
+            Ok(found) => user = Some(found),
+            Err(e) => return render_error(e.into_response(), tr, is_api),
+        }
+    } else if let Some(cookie) = jar.get(SESSION_COOKIE) {
         match load_user(&state, cookie.value()).await {
             Ok(Some((found, language))) => {
                 if let Some(language) = language {
@@ -209,7 +233,8 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
 
     let method = req.method().clone();
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && !csrf_exempt(&method, req.uri().path()) {
+    let via_token = user.as_ref().is_some_and(|u| u.token.is_some());
+    if unsafe_method && !via_token && !csrf_exempt(&method, req.uri().path()) {
         match check_csrf(req, &csrf, csrf_is_new, state.config.max_body_bytes).await {
             Ok(checked) => req = checked,
             Err(e) => return render_error(e.into_response(), tr, is_api),
@@ -221,6 +246,7 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
         tr,
         csrf: csrf.clone(),
         session_expired,
+        client_ip,
     });
     let response = next.run(req).await;
     let mut response = render_error(response, tr, is_api);
@@ -281,6 +307,7 @@ async fn load_user(
         CurrentUser {
             actor,
             session_hash: hash,
+            token: None,
         },
         language,
     )))

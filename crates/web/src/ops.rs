@@ -11,6 +11,7 @@ use store::{memberships, roles};
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
 
 fn today() -> time::Date {
     store::now().date()
@@ -268,4 +269,207 @@ pub async fn update_profile(
     store::people::update_profile(&mut db, actor.person_id, &change).await?;
     db.commit().await?;
     Ok(())
+}
+
+/// How long an invitation link lives.
+pub const INVITATION_DAYS: i64 = 7;
+/// How long a password-reset link lives.
+pub const RESET_MINUTES: i64 = 60;
+
+/// Queues an e-mail and a run of the outbox job to deliver it.
+async fn queue_email(
+    db: &mut store::Db,
+    person: PersonId,
+    kind: &str,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> AppResult<()> {
+    store::outbox::enqueue(db, Some(person), kind, to, subject, body).await?;
+    store::jobs::enqueue(db, store::outbox::JOB_KIND, "{}", store::now(), 3, None).await?;
+    Ok(())
+}
+
+/// Sends a person of `org` a link to set their password (for people created by an admin or
+/// an import, who have no password yet). Returns nothing about the person beyond success.
+pub async fn invite(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    person: PersonId,
+    tr: Tr,
+) -> AppResult<()> {
+    admin_only(actor, org)?;
+    let mut db = state.store.begin().await?;
+    let view = store::seam::person_in_org(&mut db, actor, org.id, person).await?;
+    let email = view.email.ok_or(AppError::NotFound)?;
+    let token = crate::auth::new_token();
+    let expires = store::now() + time::Duration::days(INVITATION_DAYS);
+    store::login_tokens::create(
+        &mut db,
+        &crate::auth::token_hash(&token),
+        person,
+        "invitation",
+        expires,
+    )
+    .await?;
+    let link = format!(
+        "{}/password/set?token={token}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    let subject = tr.fill("email.invitation.subject", &[("org", &org.name)]);
+    let days = INVITATION_DAYS.to_string();
+    let body = tr.fill(
+        "email.invitation.body",
+        &[("org", &org.name), ("link", &link), ("days", &days)],
+    );
+    queue_email(&mut db, person, "invitation", &email, &subject, &body).await?;
+    db.commit().await?;
+    tracing::info!(organisation = %org.id, person = %person, "invitation queued");
+    Ok(())
+}
+
+/// Sends a password-reset link if an account has this e-mail. Says nothing either way, so the
+/// form cannot be used to find out who has an account.
+pub async fn request_password_reset(state: &AppState, email: &str, tr: Tr) -> AppResult<()> {
+    let Ok(email) = Email::parse(email) else {
+        return Err(FieldErrors::single("email", "invalid_email").into());
+    };
+    let mut db = state.store.begin().await?;
+    if let Some(person) = store::people::id_by_email(&mut db, &email).await? {
+        let token = crate::auth::new_token();
+        let expires = store::now() + time::Duration::minutes(RESET_MINUTES);
+        store::login_tokens::create(
+            &mut db,
+            &crate::auth::token_hash(&token),
+            person,
+            "password_reset",
+            expires,
+        )
+        .await?;
+        let link = format!(
+            "{}/password/set?token={token}",
+            state.config.public_url.trim_end_matches('/')
+        );
+        let minutes = RESET_MINUTES.to_string();
+        let body = tr.fill(
+            "email.reset.body",
+            &[("link", &link), ("minutes", &minutes)],
+        );
+        queue_email(
+            &mut db,
+            person,
+            "password_reset",
+            email.as_str(),
+            tr.get("email.reset.subject"),
+            &body,
+        )
+        .await?;
+    }
+    db.commit().await?;
+    Ok(())
+}
+
+/// Whether a set-password link is still usable (for showing the form).
+pub async fn link_is_valid(state: &AppState, token: &str) -> AppResult<bool> {
+    let mut db = state.store.conn().await?;
+    Ok(
+        store::login_tokens::peek(&mut db, &crate::auth::token_hash(token))
+            .await?
+            .is_some(),
+    )
+}
+
+/// Sets a password through a single-use link, and ends every session of the person.
+pub async fn set_password_with_link(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    repeated: &str,
+) -> AppResult<PersonId> {
+    let mut errors = FieldErrors::new();
+    let password = errors.check("password", domain::person::NewPassword::parse(password));
+    if password.is_some() && repeated != password.as_ref().map(|p| p.expose()).unwrap_or_default() {
+        errors.add("password_repeat", "passwords_differ");
+    }
+    let Some(password) = password.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let hash = crate::auth::hash_password(password.expose().to_owned()).await?;
+    let mut db = state.store.begin().await?;
+    let person = store::login_tokens::consume(&mut db, &crate::auth::token_hash(token))
+        .await?
+        .ok_or_else(|| FieldErrors::single("token", "invalid_link"))?;
+    store::identities::set_password(&mut db, person, &hash).await?;
+    store::sessions::delete_for_person(&mut db, person).await?;
+    db.commit().await?;
+    tracing::info!(person = %person, "password set through a link");
+    Ok(person)
+}
+
+/// Longest life of an API token.
+pub const MAX_TOKEN_DAYS: i64 = 365;
+
+/// Issues an API token; the secret is returned once and never stored.
+pub async fn issue_token(
+    state: &AppState,
+    owner: store::api_tokens::Owner,
+    name: &str,
+    scopes: &str,
+    days: &str,
+) -> AppResult<String> {
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", domain::person::non_empty(name, 100));
+    let scopes = errors.check("scopes", domain::machine::Scopes::parse(scopes));
+    let days = match days.trim() {
+        "" => Some(90),
+        d => errors.check(
+            "days",
+            d.parse::<i64>()
+                .ok()
+                .filter(|d| (1..=MAX_TOKEN_DAYS).contains(d))
+                .ok_or("invalid_days"),
+        ),
+    };
+    let (Some(name), Some(scopes), Some(days)) = (name, scopes, days) else {
+        return Err(errors.into());
+    };
+    let (token, hash) = crate::auth::new_api_token();
+    let mut db = state.store.begin().await?;
+    store::api_tokens::create(
+        &mut db,
+        &hash,
+        &name,
+        owner,
+        &scopes.as_string(),
+        store::now() + time::Duration::days(days),
+    )
+    .await?;
+    db.commit().await?;
+    Ok(token)
+}
+
+/// Issues a token for a service account of `org` (created if new); organisation admins only.
+pub async fn issue_service_token(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organisation,
+    account: &str,
+    scopes: &str,
+    days: &str,
+) -> AppResult<String> {
+    admin_only(actor, org)?;
+    let account = domain::person::non_empty(account, 100)
+        .map_err(|code| FieldErrors::single("account", code))?;
+    let sa = {
+        let mut db = state.store.begin().await?;
+        let sa = store::api_tokens::service_account(&mut db, org.id, &account).await?;
+        db.commit().await?;
+        sa
+    };
+    let owner = store::api_tokens::Owner::ServiceAccount {
+        organisation: org.id,
+        id: sa.id,
+    };
+    issue_token(state, owner, &account, scopes, days).await
 }

@@ -50,6 +50,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_membership))
         .routes(routes!(put_membership))
         .routes(routes!(grant_role, revoke_role))
+        .routes(routes!(send_invitation))
         .routes(routes!(grant_admin));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
@@ -116,7 +117,8 @@ async fn login(
     ctx: Ctx,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
-    let person = auth::verify_login(&state.store, &body.email, body.password).await?;
+    let person =
+        auth::verify_login(&state.store, &body.email, body.password, ctx.0.client_ip).await?;
     let (session, csrf_cookie, csrf_token) = auth::start_session(&state, &ctx.0, person).await?;
     let mut response = Json(SessionResponse {
         person_id: person,
@@ -575,6 +577,22 @@ async fn put_membership(
     Ok(Json(
         (&store::seam::membership(&mut db, &user.actor, org.id, id).await?).into(),
     ))
+}
+
+/// E-mail the person a link to set their password (admins). The link is single-use and
+/// expires after seven days.
+#[utoipa::path(post, path = "/organisations/{slug}/people/{person_id}/invitation", tag = "people",
+    params(("slug" = String, Path), ("person_id" = String, Path)),
+    responses((status = 202), (status = 404, body = Problem)))]
+async fn send_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiUser(user): ApiUser,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    ops::invite(&state, &user.actor, &org, parse_id(&id)?, ctx.0.tr).await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 fn parse_role(raw: &str) -> AppResult<OrgRole> {

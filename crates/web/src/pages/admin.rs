@@ -728,3 +728,19 @@ pub async fn team(
         org,
     })
 }
+
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(user): PageUser,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let person = person_id(&id)?;
+    ops::invite(&state, &user.actor, &org, person, ctx.0.tr).await?;
+    Ok(Redirect::to(&format!(
+        "/org/{}/admin/people/{person}?done=invited",
+        org.slug
+    ))
+    .into_response())
+}

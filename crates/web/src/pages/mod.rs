@@ -14,9 +14,12 @@ use crate::i18n::Tr;
 use crate::{AppState, RequestContext};
 
 mod admin;
+mod jobs;
 mod operator;
+mod password;
 mod profile;
 mod session;
+mod tokens;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,6 +28,16 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/logout/everywhere", post(session::logout_everywhere))
         .route("/profile", get(profile::show).post(profile::save))
+        .route(
+            "/profile/tokens",
+            get(tokens::personal_tokens).post(tokens::create_personal),
+        )
+        .route("/profile/tokens/{id}/revoke", post(tokens::revoke_personal))
+        .route(
+            "/password/forgot",
+            get(password::forgot_page).post(password::forgot),
+        )
+        .route("/password/set", get(password::set_page).post(password::set))
         .route("/org/{slug}/team", get(admin::team))
         .route("/org/{slug}/admin", get(admin::overview))
         .route("/org/{slug}/admin/settings", post(admin::save_settings))
@@ -49,12 +62,25 @@ pub fn router() -> Router<AppState> {
             "/org/{slug}/admin/memberships/{id}",
             post(admin::save_membership),
         )
+        .route(
+            "/org/{slug}/admin/people/{person_id}/invite",
+            post(admin::invite),
+        )
+        .route(
+            "/org/{slug}/admin/integrations",
+            get(tokens::service_tokens).post(tokens::create_service),
+        )
+        .route(
+            "/org/{slug}/admin/integrations/{id}/revoke",
+            post(tokens::revoke_service),
+        )
         .route("/operator", get(operator::overview))
         .route(
             "/operator/organisations",
             post(operator::create_organisation),
         )
         .route("/operator/admins", post(operator::grant_admin))
+        .route("/operator/jobs", get(jobs::overview))
 }
 
 /// What every page's frame needs.

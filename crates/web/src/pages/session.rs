@@ -25,6 +25,7 @@ struct LoginPage {
 pub struct LoginQuery {
     next: Option<String>,
     expired: Option<String>,
+    done: Option<String>,
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -60,7 +61,7 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> AppResult<Resp
         return Ok(Redirect::to(&next).into_response());
     }
     let page = LoginPage {
-        l: ctx.layout("login.title", None),
+        l: ctx.layout("login.title", q.done.as_deref()),
         t: ctx.0.tr,
         form: login_form(&ctx, &next, None, &Default::default()),
         expired: q.expired.is_some(),
@@ -82,10 +83,21 @@ pub async fn login(
         errors.add("password", "required");
     }
     let person = if errors.is_empty() {
-        match auth::verify_login(&state.store, &input.email, input.password.clone()).await {
+        match auth::verify_login(
+            &state.store,
+            &input.email,
+            input.password.clone(),
+            ctx.0.client_ip,
+        )
+        .await
+        {
             Ok(person) => Some(person),
             Err(AppError::LoginFailed) => {
                 errors.add("password", "login_failed");
+                None
+            }
+            Err(AppError::TooManyAttempts) => {
+                errors.add("password", "too_many_attempts");
                 None
             }
             Err(e) => return Err(e),
