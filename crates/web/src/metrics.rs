@@ -55,10 +55,10 @@ pub async fn render(State(state): State<AppState>) -> Response {
     let (size, idle) = state.store.pool_stats();
     metrics::gauge!("tavle_db_pool_connections", "state" => "open").set(f64::from(size));
     metrics::gauge!("tavle_db_pool_connections", "state" => "idle").set(idle as f64);
-    if let Ok(mut db) = state.store.conn().await {
-        if let Ok(depth) = store::outbox::depth(&mut db).await {
-            metrics::gauge!("tavle_outbox_depth").set(depth as f64);
-        }
+    if let Ok(mut db) = state.store.conn().await
+        && let Ok(depth) = store::outbox::depth(&mut db).await
+    {
+        metrics::gauge!("tavle_outbox_depth").set(depth as f64);
     }
     let body = handle().map(PrometheusHandle::render).unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()

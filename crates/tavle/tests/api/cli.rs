@@ -177,3 +177,135 @@ async fn demo_data_is_created_once() {
     );
     assert!(tavle::demo::describe(&first).contains("admin@demo.tavle.no"));
 }
+
+/// `jobs run-once`, `token create` and `config check`, on SQLite under a data directory.
+#[tokio::test]
+async fn jobs_tokens_and_config_commands_work() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data_dir = dir.path().to_str().expect("utf-8").to_owned();
+    let at = ["--data-dir", data_dir.as_str()];
+    let out = tavle()
+        .args(["jobs", "run-once", "session_expiry"])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("session_expiry")
+            && String::from_utf8_lossy(&out.stdout).contains("done")
+    );
+    let out = tavle()
+        .args(["jobs", "run-once", "make_coffee"])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("unknown job \"make_coffee\" (known: outbox, session_expiry, token_expiry)")
+    );
+
+    let out = tavle()
+        .args([
+            "user",
+            "create",
+            "--email",
+            "dev@example.no",
+            "--given-name",
+            "D",
+            "--family-name",
+            "Dev",
+        ])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let out = tavle()
+        .args([
+            "token",
+            "create",
+            "--person",
+            "dev@example.no",
+            "--scope",
+            "me:read",
+            "--days",
+            "10",
+        ])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(token.starts_with("tvl_"));
+    let out = tavle()
+        .args([
+            "token",
+            "create",
+            "--person",
+            "dev@example.no",
+            "--scope",
+            "me:fly",
+        ])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scopes: invalid_scope"));
+    let out = tavle()
+        .args([
+            "token",
+            "create",
+            "--org",
+            "nope",
+            "--service-account",
+            "x",
+            "--scope",
+            "people:read",
+        ])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no organisation"));
+    // The token works against a server on that database.
+    let config = tavle::Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let store = tavle::open_store(&config).await.expect("store");
+    let server = tavle::start(&config, store).await.expect("start");
+    let r = reqwest::Client::new()
+        .get(format!("http://{}/api/v1/me", server.addr))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    server.task.abort();
+
+    let out = tavle()
+        .args(["config", "check"])
+        .args(at)
+        .env("TAVLE_DATABASE_URL", "postgres://u:pw-secret@h/db")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("postgres://u:***@h/db") && !text.contains("pw-secret"),
+        "{text}"
+    );
+}

@@ -131,7 +131,7 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     // Dropped after the server: the database outlives the app that uses it.
     _pg: Option<PgDatabase>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for TestApp {
@@ -164,8 +164,24 @@ impl TestApp {
             store,
             server: server.task,
             _pg: pg,
-            _dir: dir,
+            dir,
         })
+    }
+
+    /// The data directory (e-mail written as `.eml` lands in `outbox/` here).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// A job runner on this app's database, writing e-mail to the data directory.
+    pub fn runner(&self) -> jobs::Runner {
+        let mailer = jobs::Mailer::new(
+            "Tavle <noreply@tavle.test>",
+            None,
+            self.data_dir().join("outbox"),
+        )
+        .expect("mailer");
+        jobs::Runner::new(self.store.clone(), mailer, Vec::new())
     }
 
     pub fn url(&self, path: &str) -> String {

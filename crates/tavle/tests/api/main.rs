@@ -8,5 +8,6 @@ mod harness;
 mod accounts;
 mod cli;
 mod errors;
+mod operations;
 mod organisations;
 mod people;
