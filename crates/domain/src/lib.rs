@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod ids;
+pub mod import;
 pub mod machine;
 pub mod org;
 pub mod person;

@@ -20,6 +20,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 pub mod actors;
 pub mod api_tokens;
 pub mod identities;
+pub mod import;
 pub mod jobs;
 pub mod login_tokens;
 pub mod memberships;

@@ -59,6 +59,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Background jobs.
     Jobs {
         #[command(subcommand)]
@@ -73,6 +78,25 @@ pub enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import people from an HR export (CSV; format in README). Nothing is written unless every
+    /// row is valid, or --skip-invalid is given.
+    People {
+        /// The CSV file.
+        file: PathBuf,
+        /// The organisation to import into.
+        #[arg(long)]
+        org: String,
+        /// Report what would be created, changed and ended, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and report the others.
+        #[arg(long)]
+        skip_invalid: bool,
     },
 }
 
@@ -222,6 +246,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("password: {password}");
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            command:
+                ImportCommand::People {
+                    file,
+                    org,
+                    dry_run,
+                    skip_invalid,
+                },
+        } => {
+            let config = load_config(&cli.global, None)?;
+            let store = crate::open_store(&config).await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let org = {
+                let mut db = store.conn().await?;
+                store::organisations::by_slug(&mut db, &org)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("--org: no organisation {org:?}"))?
+            };
+            let state = web::AppState {
+                store,
+                config: std::sync::Arc::new(config.web()),
+            };
+            let rows = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            let bar = indicatif::ProgressBar::new(rows);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} rows ({per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let report =
+                web::ops::import_people(&state, &org, &bytes, dry_run, skip_invalid, &|n| {
+                    bar.inc(n)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            bar.finish_and_clear();
+            print!("{}", crate::describe_import(&report, dry_run));
+            Ok(if report.errors.is_empty() || report.applied {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Jobs {
             command: JobsCommand::RunOnce { name },

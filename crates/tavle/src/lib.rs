@@ -84,3 +84,61 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
 }
+
+/// The text `tavle import people` prints: counts, then every problem by line.
+pub fn describe_import(report: &web::ops::ImportReport, dry_run: bool) -> String {
+    use domain::import::Action;
+    let (c, u, e, n) = (
+        report.count(Action::Create),
+        report.count(Action::Update),
+        report.count(Action::End),
+        report.count(Action::Unchanged),
+    );
+    let mut out = if report.applied {
+        format!(
+            "imported: {c} created, {u} changed, {e} ended, {n} unchanged, {} new units\n",
+            report.new_units
+        )
+    } else {
+        let verb = if dry_run && report.errors.is_empty() {
+            "dry run, nothing written"
+        } else {
+            "nothing written"
+        };
+        format!(
+            "{verb}: would create {c}, change {u}, end {e}; {n} unchanged; {} new units\n",
+            report.new_units
+        )
+    };
+    if dry_run {
+        for r in report.rows.iter().filter(|r| r.action != Action::Unchanged) {
+            let changes = if r.changes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", r.changes.join(", "))
+            };
+            out.push_str(&format!(
+                "  line {}: {} {}{changes}\n",
+                r.row.line,
+                r.action.as_str(),
+                r.row.employee_number
+            ));
+        }
+    }
+    if !report.errors.is_empty() {
+        out.push_str(&format!(
+            "{} problem(s){}:\n",
+            report.errors.len(),
+            if report.applied { ", rows skipped" } else { "" }
+        ));
+        for e in &report.errors {
+            let column = if e.column.is_empty() {
+                String::new()
+            } else {
+                format!(", column {}", e.column)
+            };
+            out.push_str(&format!("  line {}{column}: {}\n", e.line, e.code));
+        }
+    }
+    out
+}

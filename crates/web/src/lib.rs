@@ -330,11 +330,26 @@ async fn check_csrf(
             Err(AppError::Forbidden("csrf_failed"))
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("")
+        .to_owned();
+    // File uploads carry the token in the form's action URL: the body is not read here.
+    if content_type.starts_with("multipart/form-data") {
+        let given = req.uri().query().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "csrf_token")
+                .map(|(_, v)| v.into_owned())
+        });
+        return if given.as_deref().is_some_and(matches) {
+            Ok(req)
+        } else {
+            Err(AppError::Forbidden("csrf_failed"))
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Err(AppError::Forbidden("csrf_failed"));
     }

@@ -473,3 +473,69 @@ pub async fn issue_service_token(
     };
     issue_token(state, owner, &account, scopes, days).await
 }
+
+/// What an import did, or would do.
+#[derive(Clone, Debug, Default)]
+pub struct ImportReport {
+    /// Problems by line; nothing was written when there are any and `applied` is false.
+    pub errors: Vec<domain::import::RowError>,
+    pub rows: Vec<domain::import::Planned>,
+    pub new_units: usize,
+    pub applied: bool,
+}
+
+impl ImportReport {
+    pub fn count(&self, action: domain::import::Action) -> usize {
+        self.rows.iter().filter(|r| r.action == action).count()
+    }
+}
+
+/// Imports people from an HR export into `org` (see `domain::import` for the format). The
+/// caller has checked that the actor may administer `org`. With errors nothing is written,
+/// unless `skip_invalid`, which imports the valid rows and reports the rest.
+pub async fn import_people(
+    state: &AppState,
+    org: &Organisation,
+    bytes: &[u8],
+    dry_run: bool,
+    skip_invalid: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> AppResult<ImportReport> {
+    let today = today();
+    let parsed = domain::import::parse(bytes, org.minimum_age, today);
+    let mut db = state.store.begin().await?;
+    let mut current = store::import::current(&mut db, org.id).await?;
+    let (plan, plan_errors) =
+        domain::import::plan(parsed.rows, &current.members, &current.unit_paths(), today);
+    let mut report = ImportReport {
+        errors: parsed.errors,
+        new_units: plan.new_units.len(),
+        ..Default::default()
+    };
+    report.errors.extend(plan_errors);
+    report.errors.sort_by_key(|e| e.line);
+    let refused = !report.errors.is_empty() && !skip_invalid;
+    if refused || dry_run {
+        report.rows = plan.rows;
+        return Ok(report);
+    }
+    let conflicts =
+        store::import::apply(&mut db, org.id, &plan, &mut current, today, progress).await?;
+    report.rows = plan.rows;
+    if !conflicts.is_empty() {
+        report.errors.extend(conflicts);
+        report.errors.sort_by_key(|e| e.line);
+        return Ok(report);
+    }
+    db.commit().await?;
+    report.applied = true;
+    tracing::info!(
+        organisation = %org.id,
+        created = report.count(domain::import::Action::Create),
+        updated = report.count(domain::import::Action::Update),
+        ended = report.count(domain::import::Action::End),
+        skipped = report.errors.len(),
+        "people imported"
+    );
+    Ok(report)
+}

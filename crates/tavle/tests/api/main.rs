@@ -8,6 +8,7 @@ mod harness;
 mod accounts;
 mod cli;
 mod errors;
+mod import;
 mod operations;
 mod organisations;
 mod people;

@@ -14,6 +14,7 @@ use crate::i18n::Tr;
 use crate::{AppState, RequestContext};
 
 mod admin;
+mod import;
 mod jobs;
 mod operator;
 mod password;
@@ -74,6 +75,11 @@ pub fn router() -> Router<AppState> {
             "/org/{slug}/admin/integrations/{id}/revoke",
             post(tokens::revoke_service),
         )
+        .route(
+            "/org/{slug}/admin/import",
+            get(import::show).post(import::preview),
+        )
+        .route("/org/{slug}/admin/import/apply", post(import::apply))
         .route("/operator", get(operator::overview))
         .route(
             "/operator/organisations",
