@@ -387,6 +387,10 @@ pub struct MembershipInput {
     pub employee_number: String,
     #[serde(default)]
     pub manager_id: String,
+    /// The manager by e-mail instead of id (what people type in a form); used when
+    /// `manager_id` is empty.
+    #[serde(default)]
+    pub manager_email: String,
     /// Defaults to today when empty.
     #[serde(default)]
     pub starts_on: String,
@@ -419,6 +423,9 @@ impl MembershipInput {
             && end < start
         {
             errors.add("ends_on", "ends_before_start");
+        }
+        if let Err(code) = Email::parse_optional(&self.manager_email) {
+            errors.add("manager_email", code);
         }
         for (field, value) in [("unit_id", &self.unit_id), ("manager_id", &self.manager_id)] {
             let v = value.trim();

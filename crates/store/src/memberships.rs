@@ -20,8 +20,9 @@ pub struct Membership {
     pub position: Option<String>,
     pub employee_number: Option<String>,
     pub manager_id: Option<PersonId>,
-    /// The manager's full name: a member may know who their manager is.
+    /// The manager's full name and e-mail: a member may know who their manager is.
     pub manager_name: Option<String>,
+    pub manager_email: Option<String>,
     pub starts_on: Date,
     pub ends_on: Option<Date>,
     pub source: DataSource,
@@ -41,6 +42,7 @@ pub(crate) struct Row {
     manager_id: Option<Uuid>,
     manager_given_name: Option<String>,
     manager_family_name: Option<String>,
+    manager_email: Option<String>,
     starts_on: Date,
     ends_on: Option<Date>,
     source: String,
@@ -64,6 +66,7 @@ impl TryFrom<Row> for Membership {
                 (Some(g), Some(f)) => Some(format!("{g} {f}")),
                 _ => None,
             },
+            manager_email: r.manager_email,
             starts_on: r.starts_on,
             ends_on: r.ends_on,
             source: stored(DataSource::parse(&r.source), "memberships.source")?,
@@ -75,7 +78,7 @@ impl TryFrom<Row> for Membership {
 macro_rules! select {
     () => {
         "SELECT m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, \
-         m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, \
+         m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, mp.email AS manager_email, \
          m.starts_on, m.ends_on, m.source, m.status \
          FROM memberships m \
          LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id \

@@ -224,7 +224,7 @@ macro_rules! member_select {
         concat!(
             "SELECT p.given_name AS p_given_name, p.family_name AS p_family_name, p.email AS p_email, ",
             "m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, ",
-            "m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, ",
+            "m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, mp.email AS manager_email, ",
             "m.starts_on, m.ends_on, m.source, m.status ",
             "FROM memberships m JOIN people p ON p.id = m.person_id ",
             "LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id ",
@@ -233,35 +233,107 @@ macro_rules! member_select {
     };
 }
 
-/// The memberships of `org` the actor may see: all of them for an organisation admin, the
-/// current memberships of the people they lead (directly or not) for a manager, else none.
-pub async fn members(db: &mut Db, actor: &Actor, org: OrganisationId) -> Result<Vec<Member>> {
-    let rows: Vec<MemberRow> = if actor.is_org_admin(org) {
-        with_conn!(db, |c| sqlx::query_as(concat!(
-            member_select!(),
-            "WHERE m.organisation_id = $1 ORDER BY p.family_name, p.given_name, m.starts_on DESC"
-        ))
-        .bind(org.0)
-        .fetch_all(&mut *c)
-        .await)?
-    } else {
-        with_conn!(db, |c| {
-            sqlx::query_as(concat!(
+/// A window of a list: `limit` rows from `offset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Page {
+    /// Page `number` (from 1) of `size` rows.
+    pub fn numbered(number: i64, size: i64) -> Self {
+        let size = size.clamp(1, 500);
+        Self {
+            offset: (number.max(1) - 1) * size,
+            limit: size,
+        }
+    }
+
+    pub const ALL: Self = Self {
+        offset: 0,
+        limit: i64::MAX,
+    };
+}
+
+/// Members of one page, and how many there are in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberPage {
+    pub members: Vec<Member>,
+    pub total: i64,
+}
+
+macro_rules! reports_cte {
+    () => {
+        concat!(
             "WITH RECURSIVE reports (person_id, depth) AS ( ",
             "SELECT person_id, 1 FROM memberships WHERE organisation_id = $1 AND manager_id = $2 AND status <> 'ended' ",
             "UNION SELECT m.person_id, reports.depth + 1 FROM memberships m JOIN reports ON m.manager_id = reports.person_id ",
-            "WHERE m.organisation_id = $1 AND m.status <> 'ended' AND reports.depth < 32) ",
+            "WHERE m.organisation_id = $1 AND m.status <> 'ended' AND reports.depth < 32) "
+        )
+    };
+}
+
+macro_rules! reports_filter {
+    () => {
+        "WHERE m.organisation_id = $1 AND m.status <> 'ended' AND m.person_id <> $2 AND m.person_id IN (SELECT person_id FROM reports) "
+    };
+}
+
+/// The memberships of `org` the actor may see, one page at a time: all of them for an
+/// organisation admin, the current memberships of the people they lead (directly or not) for
+/// a manager, else none. Ordered by family name, given name.
+pub async fn members(
+    db: &mut Db,
+    actor: &Actor,
+    org: OrganisationId,
+    page: Page,
+) -> Result<MemberPage> {
+    let (rows, total): (Vec<MemberRow>, i64) = if actor.is_org_admin(org) {
+        let rows = with_conn!(db, |c| {
+            sqlx::query_as(concat!(
             member_select!(),
-            "WHERE m.organisation_id = $1 AND m.status <> 'ended' AND m.person_id <> $2 ",
-            "AND m.person_id IN (SELECT person_id FROM reports) ORDER BY p.family_name, p.given_name"
+            "WHERE m.organisation_id = $1 ORDER BY p.family_name, p.given_name, m.starts_on DESC, m.id LIMIT $2 OFFSET $3"
+        ))
+        .bind(org.0)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&mut *c)
+        .await
+        })?;
+        let total = with_conn!(db, |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1"
+        )
+        .bind(org.0)
+        .fetch_one(&mut *c)
+        .await)?;
+        (rows, total)
+    } else {
+        let rows = with_conn!(db, |c| sqlx::query_as(concat!(
+            reports_cte!(),
+            member_select!(),
+            reports_filter!(),
+            "ORDER BY p.family_name, p.given_name, m.id LIMIT $3 OFFSET $4"
         ))
         .bind(org.0)
         .bind(actor.person_id.0)
+        .bind(page.limit)
+        .bind(page.offset)
         .fetch_all(&mut *c)
-        .await
-        })?
+        .await)?;
+        let total = with_conn!(db, |c| sqlx::query_scalar(concat!(
+            reports_cte!(),
+            "SELECT COUNT(*) FROM memberships m ",
+            reports_filter!()
+        ))
+        .bind(org.0)
+        .bind(actor.person_id.0)
+        .fetch_one(&mut *c)
+        .await)?;
+        (rows, total)
     };
-    rows.into_iter()
+    let members = rows
+        .into_iter()
         .map(|r| {
             Ok(Member {
                 given_name: r.p_given_name,
@@ -270,7 +342,8 @@ pub async fn members(db: &mut Db, actor: &Actor, org: OrganisationId) -> Result<
                 membership: r.membership.try_into()?,
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(MemberPage { members, total })
 }
 
 /// One membership, if the actor may see the member it belongs to.

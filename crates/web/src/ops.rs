@@ -107,6 +107,29 @@ pub async fn create_unit(
     Ok(id)
 }
 
+/// Where a membership goes: the unit, and the manager by id or else by e-mail.
+async fn placement(
+    db: &mut store::Db,
+    input: &MembershipInput,
+) -> AppResult<memberships::Placement> {
+    let manager = match (
+        input.manager_id(),
+        Email::parse_optional(&input.manager_email),
+    ) {
+        (Some(id), _) => Some(id),
+        (None, Ok(Some(email))) => Some(
+            store::people::id_by_email(db, &email)
+                .await?
+                .ok_or_else(|| FieldErrors::single("manager_email", "unknown_person"))?,
+        ),
+        _ => None,
+    };
+    Ok(memberships::Placement {
+        unit: input.unit_id(),
+        manager,
+    })
+}
+
 fn admin_only(actor: &Actor, org: &Organisation) -> AppResult<()> {
     if actor.is_org_admin(org.id) {
         Ok(())
@@ -134,10 +157,7 @@ pub async fn create_person(
     };
     let mut db = state.store.begin().await?;
     let id = store::people::create(&mut db, &new_person, DataSource::Admin, None).await?;
-    let placement = memberships::Placement {
-        unit: membership.unit_id(),
-        manager: membership.manager_id(),
-    };
+    let placement = placement(&mut db, membership).await?;
     memberships::create(&mut db, org.id, id, &terms, placement, DataSource::Admin).await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %id, "person created");
@@ -163,10 +183,7 @@ pub async fn add_membership(
     let person = store::people::id_by_email(&mut db, &email)
         .await?
         .ok_or_else(|| FieldErrors::single("email", "unknown_person"))?;
-    let placement = memberships::Placement {
-        unit: membership.unit_id(),
-        manager: membership.manager_id(),
-    };
+    let placement = placement(&mut db, membership).await?;
     let id = memberships::create(
         &mut db,
         org.id,
@@ -190,10 +207,7 @@ pub async fn update_membership(
     admin_only(actor, org)?;
     let terms = input.validate(today())?;
     let mut db = state.store.begin().await?;
-    let placement = memberships::Placement {
-        unit: input.unit_id(),
-        manager: input.manager_id(),
-    };
+    let placement = placement(&mut db, input).await?;
     memberships::update(&mut db, org.id, id, &terms, placement).await?;
     db.commit().await?;
     Ok(())

@@ -438,6 +438,10 @@ async fn html_people_pages_create_people_and_show_field_errors(app: TestApp) {
         .to_owned();
     let page = b.get(&location).await.text().await.expect("body");
     assert!(page.contains("Nora Ny") && page.contains("Rådgiver"));
+    assert!(
+        page.contains("value=\"leder@demo.tavle.no\""),
+        "the manager is shown by e-mail in the form"
+    );
     assert_eq!(member_count(&app).await, before + 1);
     // The membership form on the person page saves changes.
     let membership_action = page

@@ -486,18 +486,31 @@ impl From<&Member> for MemberDto {
     }
 }
 
-/// The memberships the caller may see: all for an admin, their people's for a manager.
-#[utoipa::path(get, path = "/organisations/{slug}/people", tag = "people", params(("slug" = String, Path)),
-    responses((status = 200, body = Vec<MemberDto>), (status = 404, body = Problem)))]
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Rows per page (1–500, default 100).
+    per_page: Option<i64>,
+}
+
+/// The memberships the caller may see, a page at a time (the total is in `X-Total-Count`):
+/// all for an admin, their people's for a manager.
+#[utoipa::path(get, path = "/organisations/{slug}/people", tag = "people", params(("slug" = String, Path), Paging),
+    responses((status = 200, body = Vec<MemberDto>, headers(("X-Total-Count" = i64))), (status = 404, body = Problem)))]
 async fn list_people(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(slug): Path<String>,
-) -> AppResult<Json<Vec<MemberDto>>> {
+    axum::extract::Query(paging): axum::extract::Query<Paging>,
+) -> AppResult<Response> {
     let org = ops::org_visible(&state, &user.actor, &slug).await?;
     let mut db = state.store.conn().await?;
-    let members = store::seam::members(&mut db, &user.actor, org.id).await?;
-    Ok(Json(members.iter().map(Into::into).collect()))
+    let page =
+        store::seam::Page::numbered(paging.page.unwrap_or(1), paging.per_page.unwrap_or(100));
+    let listed = store::seam::members(&mut db, &user.actor, org.id, page).await?;
+    let body: Vec<MemberDto> = listed.members.iter().map(Into::into).collect();
+    Ok(([("x-total-count", listed.total.to_string())], Json(body)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -13,7 +13,7 @@ use domain::person::{MembershipInput, MembershipKind, MembershipStatus, NewPerso
 use domain::{FieldErrors, MembershipId, PersonId};
 use serde::{Deserialize, Serialize};
 use store::organisations::Organisation;
-use store::seam::{Member, PersonView};
+use store::seam::{Member, Page, PersonView};
 use store::units::Unit;
 
 use super::profile::{MembershipRow, membership_rows, period};
@@ -268,25 +268,8 @@ fn member_rows(tr: Tr, members: &[Member]) -> Vec<MemberRow> {
         .collect()
 }
 
-/// Choices for a membership's manager: the organisation's current members.
-fn manager_options(members: &[Member]) -> Vec<(String, String)> {
-    let mut seen = std::collections::HashSet::new();
-    members
-        .iter()
-        .filter(|m| {
-            m.membership.status != MembershipStatus::Ended && seen.insert(m.membership.person_id)
-        })
-        .map(|m| {
-            (
-                m.membership.person_id.to_string(),
-                format!("{} {} ({})", m.given_name, m.family_name, m.email),
-            )
-        })
-        .collect()
-}
-
 /// The membership fields, shared by the create, add-existing and edit forms.
-fn membership_fields(form: FormBuilder, tr: Tr, units: &[Unit], members: &[Member]) -> FormBuilder {
+fn membership_fields(form: FormBuilder, tr: Tr, units: &[Unit]) -> FormBuilder {
     form.select(
         "kind",
         "field.kind",
@@ -296,12 +279,8 @@ fn membership_fields(form: FormBuilder, tr: Tr, units: &[Unit], members: &[Membe
     .select("unit_id", "field.unit", false, unit_options(units))
     .input("position", "field.position", "text", false)
     .input("employee_number", "field.employee_number", "text", false)
-    .select(
-        "manager_id",
-        "field.manager",
-        false,
-        manager_options(members),
-    )
+    .input("manager_email", "field.manager", "email", false)
+    .hint("hint.manager_email")
     .input("starts_on", "field.starts_on", "date", false)
     .hint("hint.starts_on")
     .input("ends_on", "field.ends_on", "date", false)
@@ -340,8 +319,35 @@ struct PeoplePage {
     t: Tr,
     org: Organisation,
     members: Vec<MemberRow>,
+    pager: Pager,
     create: FormView,
     existing: FormView,
+}
+
+/// Links between the pages of a long list.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// Rows per page in people lists.
+pub const PAGE_SIZE: i64 = 50;
+
+impl Pager {
+    fn new(base: &str, page: i64, total: i64) -> Self {
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        let page = page.clamp(1, pages);
+        Self {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| format!("{base}?page={}", page - 1)),
+            next: (page < pages).then(|| format!("{base}?page={}", page + 1)),
+        }
+    }
 }
 
 enum PeopleInput<'a> {
@@ -357,10 +363,22 @@ async fn people_page(
     org: Organisation,
     input: PeopleInput<'_>,
     done: Option<&str>,
+    page: i64,
 ) -> AppResult<PeoplePage> {
     let tr = ctx.0.tr;
     let mut db = state.store.conn().await?;
-    let members = store::seam::members(&mut db, &user.actor, org.id).await?;
+    let listed = store::seam::members(
+        &mut db,
+        &user.actor,
+        org.id,
+        Page::numbered(page, PAGE_SIZE),
+    )
+    .await?;
+    let pager = Pager::new(
+        &format!("/org/{}/admin/people", org.slug),
+        page,
+        listed.total,
+    );
     let units = store::units::tree(&mut db, org.id).await?;
     let defaults = || {
         HashMap::from([
@@ -400,7 +418,7 @@ async fn people_page(
     } else {
         "hint.birth_date"
     });
-    let create = membership_fields(create, tr, &units, &members).build();
+    let create = membership_fields(create, tr, &units).build();
     let existing = FormBuilder::new(
         tr,
         "existing",
@@ -411,11 +429,12 @@ async fn people_page(
     .values(existing_values)
     .errors(existing_errors)
     .input("email", "field.email", "email", true);
-    let existing = membership_fields(existing, tr, &units, &members).build();
+    let existing = membership_fields(existing, tr, &units).build();
     Ok(PeoplePage {
         l: ctx.layout("people.title", done),
         t: tr,
-        members: member_rows(tr, &members),
+        members: member_rows(tr, &listed.members),
+        pager,
         org,
         create,
         existing,
@@ -438,6 +457,7 @@ pub async fn people(
             org,
             PeopleInput::None,
             done.done.as_deref(),
+            done.page.unwrap_or(1),
         )
         .await?,
     )
@@ -464,6 +484,7 @@ pub async fn create_person(
                 org,
                 PeopleInput::Create(&input, &errors),
                 None,
+                1,
             )
             .await?,
         ),
@@ -491,6 +512,7 @@ pub async fn add_existing(
                 org,
                 PeopleInput::Existing(&input, &errors),
                 None,
+                1,
             )
             .await?,
         ),
@@ -534,8 +556,8 @@ fn membership_values(m: &store::memberships::Membership) -> HashMap<String, Stri
             m.employee_number.clone().unwrap_or_default(),
         ),
         (
-            "manager_id".into(),
-            m.manager_id.map(|p| p.to_string()).unwrap_or_default(),
+            "manager_email".into(),
+            m.manager_email.clone().unwrap_or_default(),
         ),
         ("starts_on".into(), m.starts_on.to_string()),
         (
@@ -558,7 +580,6 @@ async fn person_page(
     let tr = ctx.0.tr;
     let mut db = state.store.conn().await?;
     let person = store::seam::person_in_org(&mut db, &user.actor, org.id, person_id).await?;
-    let members = store::seam::members(&mut db, &user.actor, org.id).await?;
     let units = store::units::tree(&mut db, org.id).await?;
     let rows = membership_rows(tr, &person, std::slice::from_ref(&org));
     let memberships = person
@@ -580,14 +601,9 @@ async fn person_page(
             )
             .values(values)
             .errors(&errors);
-            let members: Vec<_> = members
-                .iter()
-                .filter(|x| x.membership.person_id != person_id)
-                .cloned()
-                .collect();
             MembershipEditor {
                 row,
-                form: membership_fields(form, tr, &units, &members).build(),
+                form: membership_fields(form, tr, &units).build(),
             }
         })
         .collect();
@@ -709,6 +725,7 @@ struct TeamPage {
     t: Tr,
     org: Organisation,
     members: Vec<MemberRow>,
+    pager: Pager,
 }
 
 /// A manager's people (direct and indirect); an organisation admin sees everyone.
@@ -717,14 +734,23 @@ pub async fn team(
     ctx: Ctx,
     PageUser(user): PageUser,
     Path(slug): Path<String>,
+    query: DoneQuery,
 ) -> AppResult<Response> {
     let org = ops::org_visible(&state, &user.actor, &slug).await?;
     let mut db = state.store.conn().await?;
-    let members = store::seam::members(&mut db, &user.actor, org.id).await?;
+    let page = query.page.unwrap_or(1);
+    let listed = store::seam::members(
+        &mut db,
+        &user.actor,
+        org.id,
+        Page::numbered(page, PAGE_SIZE),
+    )
+    .await?;
     render(&TeamPage {
         l: ctx.layout("team.title", None),
         t: ctx.0.tr,
-        members: member_rows(ctx.0.tr, &members),
+        members: member_rows(ctx.0.tr, &listed.members),
+        pager: Pager::new(&format!("/org/{}/team", org.slug), page, listed.total),
         org,
     })
 }

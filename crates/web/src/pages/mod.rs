@@ -136,6 +136,8 @@ impl Ctx {
 #[derive(Deserialize, Default)]
 pub struct Done {
     pub done: Option<String>,
+    /// The page of a long list (from 1).
+    pub page: Option<i64>,
 }
 
 pub type DoneQuery = Query<Done>;
