@@ -427,7 +427,28 @@ async fn html_people_pages_create_people_and_show_field_errors(app: TestApp) {
                 ("email", "nora@demo.tavle.no"),
                 ("kind", "employee"),
                 ("status", "active"),
+                ("manager_email", "ghost@demo.tavle.no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("id=\"create-manager_email-error\"")
+    );
+    let r = b
+        .post_form(
+            "/org/demo/admin/people",
+            &[
+                ("given_name", "Nora"),
+                ("family_name", "Ny"),
+                ("email", "nora@demo.tavle.no"),
+                ("kind", "employee"),
+                ("status", "active"),
                 ("position", "Rådgiver"),
+                ("manager_email", "Leder@demo.tavle.no"),
             ],
         )
         .await;
