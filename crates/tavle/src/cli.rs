@@ -59,6 +59,16 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Create or grow a synthetic organisation (for benchmarks): a unit tree, managers and
+    /// memberships. Every synthetic person's password is `dataset-password`.
+    Dataset {
+        /// The number of people the organisation should have.
+        #[arg(long)]
+        people: usize,
+        /// The organisation (created if missing).
+        #[arg(long)]
+        org: String,
+    },
     /// Import data.
     Import {
         #[command(subcommand)]
@@ -291,6 +301,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Dataset { people, org } => {
+            let config = load_config(&cli.global, None)?;
+            let store = crate::open_store(&config).await?;
+            let report = crate::dataset::grow(&store, &org, people).await?;
+            println!(
+                "organisation {org}: {} people ({} new), {} new units, in {:.1} s; log in as p0@{org}.example (admin) or pN@{org}.example with password {}",
+                report.total,
+                report.created,
+                report.units,
+                report.seconds,
+                crate::dataset::DATASET_PASSWORD
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Jobs {
             command: JobsCommand::RunOnce { name },

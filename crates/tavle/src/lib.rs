@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod demo;
 
 pub use config::Config;

@@ -309,3 +309,78 @@ async fn jobs_tokens_and_config_commands_work() {
         "{text}"
     );
 }
+
+/// `tavle dataset` creates an organisation and grows it; its people log in with the shared
+/// password and its admin pages page through them.
+#[tokio::test]
+async fn dataset_creates_and_grows_a_synthetic_organisation() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data_dir = dir.path().to_str().expect("utf-8").to_owned();
+    let at = ["--data-dir", data_dir.as_str()];
+    let out = tavle()
+        .args(["dataset", "--people", "130", "--org", "bench"])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("130 people (130 new)"));
+    let out = tavle()
+        .args(["dataset", "--people", "200", "--org", "bench"])
+        .args(at)
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("200 people (70 new)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let config = tavle::Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let store = tavle::open_store(&config).await.expect("store");
+    let server = tavle::start(&config, store).await.expect("start");
+    let base = format!("http://{}", server.addr);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let r = client.post(format!("{base}/api/v1/session")).json(&serde_json::json!({"email": "p0@bench.example", "password": tavle::dataset::DATASET_PASSWORD})).send().await.expect("send");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let r = client
+        .get(format!(
+            "{base}/api/v1/organisations/bench/people?per_page=500"
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.headers()["x-total-count"], "200");
+    let people: serde_json::Value = r.json().await.expect("json");
+    let member = people
+        .as_array()
+        .and_then(|p| p.iter().find(|m| m["email"] == "p13@bench.example"))
+        .expect("p13");
+    assert_eq!(
+        member["membership"]["manager_email"],
+        serde_json::Value::Null,
+        "the API shows the manager by name"
+    );
+    assert!(member["membership"]["manager_name"].is_string());
+    assert_eq!(member["membership"]["unit_name"], "Team 2");
+    let page = client
+        .get(format!("{base}/org/bench/admin/people?page=2"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Side 2 av 4 (200 i alt)"), "{page}");
+    assert_eq!(page.matches("href=\"/org/bench/admin/people/").count(), 50);
+    server.task.abort();
+}

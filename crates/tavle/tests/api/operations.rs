@@ -20,7 +20,53 @@ both_backends!(
     service_account_tokens_act_only_within_their_organisation,
     repeated_failed_logins_are_throttled_with_a_clear_message,
     metrics_count_requests_by_route_and_status,
+    a_dataset_grows_an_organisation_with_managers_at_every_level,
 );
+
+async fn a_dataset_grows_an_organisation_with_managers_at_every_level(app: TestApp) {
+    let first = tavle::dataset::grow(&app.store, "synth", 100)
+        .await
+        .expect("dataset");
+    assert_eq!((first.created, first.total), (100, 100));
+    let again = tavle::dataset::grow(&app.store, "synth", 150)
+        .await
+        .expect("grow");
+    assert_eq!((again.created, again.total), (50, 150));
+    let b = app.browser();
+    let r = b
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "p0@synth.example", "password": tavle::dataset::DATASET_PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = b
+        .client
+        .get(app.url("/api/v1/organisations/synth/people?per_page=10"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.headers()["x-total-count"], "150");
+    // A team lead sees their team (and, through team leads below them, nobody else).
+    let lead = app.browser();
+    lead.client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "p12@synth.example", "password": tavle::dataset::DATASET_PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    let team: serde_json::Value = lead
+        .client
+        .get(app.url("/api/v1/organisations/synth/people"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(team.as_array().map(Vec::len), Some(11));
+}
 
 /// A handler that fails `failures` times, then succeeds.
 fn flaky(runner: &mut jobs::Runner, failures: u32) -> Arc<AtomicU32> {

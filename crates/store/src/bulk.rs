@@ -1,0 +1,124 @@
+//! Bulk inserts for generated data (`tavle dataset`): many rows per statement, inside the
+//! caller's transaction. Rows are validated by the caller; constraints still hold.
+
+use domain::{MembershipId, OrganisationId, PersonId, UnitId};
+use time::{Date, OffsetDateTime};
+
+use crate::{Db, Result, with_conn};
+
+/// Rows per statement: well under SQLite's and PostgreSQL's bind-parameter limits.
+const CHUNK: usize = 1000;
+
+pub struct PersonRow {
+    pub id: PersonId,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub birth_date: Option<Date>,
+}
+
+pub struct MembershipRow {
+    pub id: MembershipId,
+    pub person: PersonId,
+    pub unit: Option<UnitId>,
+    pub position: Option<String>,
+    pub employee_number: String,
+    pub manager: Option<PersonId>,
+    pub starts_on: Date,
+}
+
+/// Inserts people (source: admin) with one shared password hash.
+pub async fn people(
+    db: &mut Db,
+    rows: &[PersonRow],
+    password_hash: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    for chunk in rows.chunks(CHUNK) {
+        with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO people (id, given_name, family_name, email, birth_date, preferred_language, profile_source, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(p.id.0)
+                    .push_bind(&p.given_name)
+                    .push_bind(&p.family_name)
+                    .push_bind(&p.email)
+                    .push_bind(p.birth_date)
+                    .push_bind(None::<String>)
+                    .push_bind("admin")
+                    .push_bind(at)
+                    .push_bind(at);
+            });
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO login_identities (id, person_id, provider, subject, secret_hash, created_at) ",
+            );
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(uuid::Uuid::now_v7())
+                    .push_bind(p.id.0)
+                    .push_bind("password")
+                    .push_bind(p.id.0.to_string())
+                    .push_bind(password_hash)
+                    .push_bind(at);
+            });
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Inserts employee memberships (source: admin, status: active).
+pub async fn memberships(
+    db: &mut Db,
+    org: OrganisationId,
+    rows: &[MembershipRow],
+    at: OffsetDateTime,
+) -> Result<()> {
+    for chunk in rows.chunks(CHUNK) {
+        with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO memberships (organisation_id, id, person_id, kind, unit_id, position, employee_number, \
+                 manager_id, starts_on, ends_on, source, status, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut b, m| {
+                b.push_bind(org.0)
+                    .push_bind(m.id.0)
+                    .push_bind(m.person.0)
+                    .push_bind("employee")
+                    .push_bind(m.unit.map(|u| u.0))
+                    .push_bind(&m.position)
+                    .push_bind(&m.employee_number)
+                    .push_bind(m.manager.map(|p| p.0))
+                    .push_bind(m.starts_on)
+                    .push_bind(None::<Date>)
+                    .push_bind("admin")
+                    .push_bind("active")
+                    .push_bind(at)
+                    .push_bind(at);
+            });
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Person ids by employee number, for the organisation's memberships that have one.
+pub async fn people_by_employee_number(
+    db: &mut Db,
+    org: OrganisationId,
+    prefix: &str,
+) -> Result<Vec<(String, PersonId)>> {
+    let rows: Vec<(String, uuid::Uuid)> = with_conn!(db, |c| {
+        sqlx::query_as(
+        "SELECT employee_number, person_id FROM memberships WHERE organisation_id = $1 AND employee_number LIKE $2"
+    )
+    .bind(org.0)
+    .bind(format!("{prefix}%"))
+    .fetch_all(&mut *c)
+    .await
+    })?;
+    Ok(rows.into_iter().map(|(n, p)| (n, PersonId(p))).collect())
+}
