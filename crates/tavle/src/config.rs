@@ -320,6 +320,18 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_file_is_a_valid_configuration() {
+        let example = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tavle.toml.example"
+        ));
+        let config =
+            Config::load(Some(example), &Overrides::default()).expect("tavle.toml.example loads");
+        assert!(config.schedules().is_ok());
+        assert_eq!(config.jobs.poll_seconds, 2);
+    }
+
+    #[test]
     fn unknown_keys_in_the_file_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("tavle.toml", "adress = \"127.0.0.1:9000\"\n")?;

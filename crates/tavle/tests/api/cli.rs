@@ -381,6 +381,11 @@ async fn dataset_creates_and_grows_a_synthetic_organisation() {
         .await
         .expect("body");
     assert!(page.contains("Side 2 av 4 (200 i alt)"), "{page}");
-    assert_eq!(page.matches("href=\"/org/bench/admin/people/").count(), 50);
+    assert_eq!(
+        page.matches("<tr><td><a href=\"/org/bench/admin/people/")
+            .count(),
+        50,
+        "one table row per person"
+    );
     server.task.abort();
 }

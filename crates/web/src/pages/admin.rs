@@ -320,6 +320,16 @@ struct PeoplePage {
     org: Organisation,
     members: Vec<MemberRow>,
     pager: Pager,
+}
+
+/// The forms for adding people, on a page of their own (the list stays light however many
+/// units the organisation has).
+#[derive(Template)]
+#[template(path = "admin_people_new.html")]
+struct NewPersonPage {
+    l: Layout,
+    t: Tr,
+    org: Organisation,
     create: FormView,
     existing: FormView,
 }
@@ -351,7 +361,7 @@ impl Pager {
 }
 
 enum PeopleInput<'a> {
-    None,
+    Blank,
     Create(&'a CreatePersonForm, &'a FieldErrors),
     Existing(&'a ExistingPersonForm, &'a FieldErrors),
 }
@@ -361,7 +371,6 @@ async fn people_page(
     ctx: &Ctx,
     user: &CurrentUser,
     org: Organisation,
-    input: PeopleInput<'_>,
     done: Option<&str>,
     page: i64,
 ) -> AppResult<PeoplePage> {
@@ -379,6 +388,23 @@ async fn people_page(
         page,
         listed.total,
     );
+    Ok(PeoplePage {
+        l: ctx.layout("people.title", done),
+        t: tr,
+        members: member_rows(tr, &listed.members),
+        pager,
+        org,
+    })
+}
+
+async fn new_person_page(
+    state: &AppState,
+    ctx: &Ctx,
+    org: Organisation,
+    input: PeopleInput<'_>,
+) -> AppResult<NewPersonPage> {
+    let tr = ctx.0.tr;
+    let mut db = state.store.conn().await?;
     let units = store::units::tree(&mut db, org.id).await?;
     let defaults = || {
         HashMap::from([
@@ -430,15 +456,23 @@ async fn people_page(
     .errors(existing_errors)
     .input("email", "field.email", "email", true);
     let existing = membership_fields(existing, tr, &units).build();
-    Ok(PeoplePage {
-        l: ctx.layout("people.title", done),
+    Ok(NewPersonPage {
+        l: ctx.layout("people.create", None),
         t: tr,
-        members: member_rows(tr, &listed.members),
-        pager,
         org,
         create,
         existing,
     })
+}
+
+pub async fn new_person(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(user): PageUser,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    render(&new_person_page(&state, &ctx, org, PeopleInput::Blank).await?)
 }
 
 pub async fn people(
@@ -455,7 +489,6 @@ pub async fn people(
             &ctx,
             &user,
             org,
-            PeopleInput::None,
             done.done.as_deref(),
             done.page.unwrap_or(1),
         )
@@ -477,16 +510,7 @@ pub async fn create_person(
                 .into_response(),
         ),
         Err(AppError::Invalid(errors)) => render_invalid(
-            &people_page(
-                &state,
-                &ctx,
-                &user,
-                org,
-                PeopleInput::Create(&input, &errors),
-                None,
-                1,
-            )
-            .await?,
+            &new_person_page(&state, &ctx, org, PeopleInput::Create(&input, &errors)).await?,
         ),
         Err(e) => Err(e),
     }
@@ -505,16 +529,7 @@ pub async fn add_existing(
             Ok(Redirect::to(&format!("/org/{}/admin/people?done=added", org.slug)).into_response())
         }
         Err(AppError::Invalid(errors)) => render_invalid(
-            &people_page(
-                &state,
-                &ctx,
-                &user,
-                org,
-                PeopleInput::Existing(&input, &errors),
-                None,
-                1,
-            )
-            .await?,
+            &new_person_page(&state, &ctx, org, PeopleInput::Existing(&input, &errors)).await?,
         ),
         Err(e) => Err(e),
     }

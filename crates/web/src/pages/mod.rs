@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
             "/org/{slug}/admin/people/existing",
             post(admin::add_existing),
         )
+        .route("/org/{slug}/admin/people/new", get(admin::new_person))
         .route("/org/{slug}/admin/people/{person_id}", get(admin::person))
         .route(
             "/org/{slug}/admin/people/{person_id}/roles",
