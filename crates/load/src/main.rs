@@ -175,7 +175,7 @@ async fn main() -> anyhow::Result<()> {
                 let people_page = match scenario {
                     Scenario::Profile => false,
                     Scenario::People => true,
-                    Scenario::Mixed => (n + w as u64) % 2 == 0,
+                    Scenario::Mixed => (n + w as u64).is_multiple_of(2),
                 };
                 let (session, url) = if people_page {
                     (
