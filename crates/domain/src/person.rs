@@ -135,6 +135,26 @@ impl DataSource {
     }
 }
 
+/// A key that sorts people by family name, then given name, as Norwegians expect: case does not
+/// matter, and æ, ø, å come after z in that order (as `{`, `|`, `}`, the bytes after `z`). Compared byte by byte, so both databases
+/// order it the same way.
+pub fn sort_key(family_name: &str, given_name: &str) -> String {
+    let fold = |s: &str| {
+        s.trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| match c {
+                'æ' | 'ä' => '{',
+                'ø' | 'ö' => '|',
+                'å' => '}',
+                c => c,
+            })
+            .collect::<String>()
+    };
+    // \u{1} sorts below every printable character (PostgreSQL text cannot hold \u{0}).
+    format!("{}\u{1}{}", fold(family_name), fold(given_name))
+}
+
 /// Parses `YYYY-MM-DD` or the Norwegian `DD.MM.YYYY`.
 pub fn parse_date(s: &str) -> Result<Date, &'static str> {
     let s = s.trim();
@@ -488,6 +508,33 @@ mod tests {
         ] {
             assert_eq!(Email::parse(bad), Err("invalid_email"), "{bad}");
         }
+    }
+
+    #[test]
+    fn sort_keys_follow_the_norwegian_alphabet_and_ignore_case() {
+        let mut names = [
+            ("Østby", "Kari"),
+            ("Aas", "Per"),
+            ("Ås", "Eva"),
+            ("Zahl", "Ola"),
+            ("Ærø", "Liv"),
+            ("berg", "Anne"),
+            ("Berg", "Aase"),
+        ];
+        names.sort_by_key(|(f, g)| sort_key(f, g));
+        let families: Vec<_> = names.iter().map(|(f, g)| format!("{f} {g}")).collect();
+        assert_eq!(
+            families,
+            vec![
+                "Aas Per",
+                "Berg Aase",
+                "berg Anne",
+                "Zahl Ola",
+                "Ærø Liv",
+                "Østby Kari",
+                "Ås Eva"
+            ]
+        );
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct MembershipRow {
     pub employee_number: String,
     pub manager: Option<PersonId>,
     pub starts_on: Date,
+    /// `domain::person::sort_key` of the person's name.
+    pub sort_key: String,
 }
 
 /// Inserts people (source: admin) with one shared password hash.
@@ -81,7 +83,7 @@ pub async fn memberships(
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO memberships (organisation_id, id, person_id, kind, unit_id, position, employee_number, \
-                 manager_id, starts_on, ends_on, source, status, created_at, updated_at) ",
+                 manager_id, starts_on, ends_on, source, status, created_at, updated_at, sort_key) ",
             );
             q.push_values(chunk, |mut b, m| {
                 b.push_bind(org.0)
@@ -97,7 +99,8 @@ pub async fn memberships(
                     .push_bind("admin")
                     .push_bind("active")
                     .push_bind(at)
-                    .push_bind(at);
+                    .push_bind(at)
+                    .push_bind(&m.sort_key);
             });
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;

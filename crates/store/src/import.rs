@@ -209,8 +209,8 @@ async fn create(
     status: &str,
     at: time::OffsetDateTime,
 ) -> Result<Option<PersonId>> {
-    let person = match crate::people::id_by_email(db, &row.email).await? {
-        Some(person) => person,
+    let (person, sort_key) = match crate::people::id_by_email(db, &row.email).await? {
+        Some(person) => (person, crate::people::sort_key_of(db, person).await?),
         None => {
             let new = NewPerson {
                 given_name: row.given_name.clone(),
@@ -218,14 +218,18 @@ async fn create(
                 email: row.email.clone(),
                 birth_date: row.birth_date,
             };
-            crate::people::create(db, &new, DataSource::HrImport, None).await?
+            let id = crate::people::create(db, &new, DataSource::HrImport, None).await?;
+            (
+                id,
+                domain::person::sort_key(&row.family_name, &row.given_name),
+            )
         }
     };
     with_conn!(db, |c| {
         sqlx::query(
         "INSERT INTO memberships (organisation_id, id, person_id, kind, unit_id, position, employee_number, manager_id, \
-         starts_on, ends_on, source, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'employee', $4, $5, $6, NULL, $7, $8, 'hr_import', $9, $10, $10)"
+         starts_on, ends_on, source, status, created_at, updated_at, sort_key) \
+         VALUES ($1, $2, $3, 'employee', $4, $5, $6, NULL, $7, $8, 'hr_import', $9, $10, $10, $11)"
     )
     .bind(org.0)
     .bind(Uuid::now_v7())
@@ -237,6 +241,7 @@ async fn create(
     .bind(row.ends_on)
     .bind(status)
     .bind(at)
+    .bind(&sort_key)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())
@@ -270,6 +275,7 @@ async fn update(
         .map(|r| r.rows_affected())
         .map_err(StoreError::unique_as("email"))
         })?;
+        crate::people::refresh_sort_keys(db, ids.person).await?;
     }
     with_conn!(db, |c| {
         sqlx::query(

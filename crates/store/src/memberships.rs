@@ -138,13 +138,14 @@ pub async fn create(
     source: DataSource,
 ) -> Result<MembershipId> {
     check_placement(db, org, person, placement).await?;
+    let sort_key = crate::people::sort_key_of(db, person).await?;
     let id = MembershipId::new();
     let at = now();
     with_conn!(db, |c| {
         sqlx::query(
         "INSERT INTO memberships (organisation_id, id, person_id, kind, unit_id, position, employee_number, manager_id, \
-         starts_on, ends_on, source, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+         starts_on, ends_on, source, status, created_at, updated_at, sort_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)"
     )
     .bind(org.0)
     .bind(id.0)
@@ -159,6 +160,7 @@ pub async fn create(
     .bind(source.as_str())
     .bind(terms.status.as_str())
     .bind(at)
+    .bind(&sort_key)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())

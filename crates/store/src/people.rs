@@ -105,10 +105,12 @@ pub async fn update_profile(db: &mut Db, id: PersonId, change: &ProfileChange) -
     .map_err(StoreError::unique_as("email"))
     })?;
     if done == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
+        return Err(StoreError::NotFound);
     }
+    if change.given_name.is_some() || change.family_name.is_some() {
+        refresh_sort_keys(db, id).await?;
+    }
+    Ok(())
 }
 
 /// The person's preferred language, if they chose one.
@@ -120,4 +122,30 @@ pub(crate) async fn preferred_language(db: &mut Db, id: PersonId) -> Result<Opti
     .fetch_optional(&mut *c)
     .await)?;
     Ok(lang.flatten().and_then(|l| Language::parse(&l).ok()))
+}
+
+/// The person's name as a sort key (see `domain::person::sort_key`).
+pub(crate) async fn sort_key_of(db: &mut Db, id: PersonId) -> Result<String> {
+    let (given, family): (String, String) = with_conn!(db, |c| sqlx::query_as(
+        "SELECT given_name, family_name FROM people WHERE id = $1"
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *c)
+    .await)?
+    .ok_or(StoreError::NotFound)?;
+    Ok(domain::person::sort_key(&family, &given))
+}
+
+/// Brings the sort key of every membership of the person in line with their name.
+pub(crate) async fn refresh_sort_keys(db: &mut Db, id: PersonId) -> Result<()> {
+    let key = sort_key_of(db, id).await?;
+    with_conn!(db, |c| sqlx::query(
+        "UPDATE memberships SET sort_key = $2 WHERE person_id = $1"
+    )
+    .bind(id.0)
+    .bind(key)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
 }

@@ -282,7 +282,7 @@ macro_rules! reports_filter {
 
 /// The memberships of `org` the actor may see, one page at a time: all of them for an
 /// organisation admin, the current memberships of the people they lead (directly or not) for
-/// a manager, else none. Ordered by family name, given name.
+/// a manager, else none. Ordered by family name, given name (`domain::person::sort_key`).
 pub async fn members(
     db: &mut Db,
     actor: &Actor,
@@ -290,10 +290,12 @@ pub async fn members(
     page: Page,
 ) -> Result<MemberPage> {
     let (rows, total): (Vec<MemberRow>, i64) = if actor.is_org_admin(org) {
+        // The page's ids come from one index in name order; only those 50 rows are joined.
         let rows = with_conn!(db, |c| {
             sqlx::query_as(concat!(
             member_select!(),
-            "WHERE m.organisation_id = $1 ORDER BY p.family_name, p.given_name, m.starts_on DESC, m.id LIMIT $2 OFFSET $3"
+            "WHERE m.organisation_id = $1 AND m.id IN (SELECT id FROM memberships WHERE organisation_id = $1 ",
+            "ORDER BY sort_key, id LIMIT $2 OFFSET $3) ORDER BY m.sort_key, m.id"
         ))
         .bind(org.0)
         .bind(page.limit)
@@ -313,7 +315,7 @@ pub async fn members(
             reports_cte!(),
             member_select!(),
             reports_filter!(),
-            "ORDER BY p.family_name, p.given_name, m.id LIMIT $3 OFFSET $4"
+            "ORDER BY m.sort_key, m.id LIMIT $3 OFFSET $4"
         ))
         .bind(org.0)
         .bind(actor.person_id.0)

@@ -190,6 +190,10 @@ pub async fn grow(store: &Store, slug: &str, people: usize) -> anyhow::Result<Re
             }),
             employee_number: number(i),
             manager: manager(i, people).map(|m| ids[m]),
+            sort_key: domain::person::sort_key(
+                &new_people[i - start].family_name,
+                &new_people[i - start].given_name,
+            ),
             starts_on: time::Date::from_ordinal_date(2010 + (i % 15) as i32, 1 + (i % 300) as u16)
                 .unwrap_or(at.date()),
         })

@@ -27,6 +27,17 @@ fn handle() -> Option<&'static PrometheusHandle> {
                     ],
                 )
                 .and_then(|b| b.install_recorder())
+                .inspect(|handle| {
+                    // Without the exporter's own listener, histogram samples are folded into
+                    // their buckets only by upkeep: run it, so they never pile up in memory.
+                    let upkeep = handle.clone();
+                    std::thread::spawn(move || {
+                        loop {
+                            std::thread::sleep(std::time::Duration::from_secs(5));
+                            upkeep.run_upkeep();
+                        }
+                    });
+                })
                 .map_err(|e| tracing::warn!(error = %e, "metrics recorder not installed"))
                 .ok()
         })

@@ -63,6 +63,9 @@ CREATE TABLE memberships (
     ends_on         TEXT,
     source          TEXT NOT NULL CHECK (source IN ('hr_import', 'self', 'identity_provider', 'admin')),
     status          TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'ended')),
+    -- The member's name as a sort key (domain::person::sort_key), kept with the membership so
+    -- that an organisation's people list pages through one index in name order.
+    sort_key        TEXT NOT NULL,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     PRIMARY KEY (organisation_id, id),
@@ -70,6 +73,7 @@ CREATE TABLE memberships (
 );
 CREATE INDEX memberships_person ON memberships (person_id);
 CREATE INDEX memberships_manager ON memberships (organisation_id, manager_id);
+CREATE INDEX memberships_sorted ON memberships (organisation_id, sort_key, id);
 CREATE UNIQUE INDEX memberships_employee_number ON memberships (organisation_id, employee_number)
     WHERE employee_number IS NOT NULL;
 
