@@ -120,7 +120,9 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .pragma("secure_delete", "ON")
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Keeps the query planner's statistics fresh, as SQLite recommends.
+            .optimize_on_close(true, 400);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

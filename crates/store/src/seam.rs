@@ -290,12 +290,23 @@ pub async fn members(
     page: Page,
 ) -> Result<MemberPage> {
     let (rows, total): (Vec<MemberRow>, i64) = if actor.is_org_admin(org) {
-        // The page's ids come from one index in name order; only those 50 rows are joined.
+        // The page's ids come from one covering index in name order; only those rows are
+        // looked up and joined.
         let rows = with_conn!(db, |c| {
             sqlx::query_as(concat!(
-            member_select!(),
-            "WHERE m.organisation_id = $1 AND m.id IN (SELECT id FROM memberships WHERE organisation_id = $1 ",
-            "ORDER BY sort_key, id LIMIT $2 OFFSET $3) ORDER BY m.sort_key, m.id"
+            "SELECT p.given_name AS p_given_name, p.family_name AS p_family_name, p.email AS p_email, ",
+            "m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, ",
+            "m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, ",
+            "mp.email AS manager_email, m.starts_on, m.ends_on, m.source, m.status ",
+            "FROM (SELECT id FROM memberships WHERE organisation_id = $1 ORDER BY sort_key, id LIMIT $2 OFFSET $3) page ",
+            // CROSS JOIN keeps the page as the outer loop on SQLite (its planner would otherwise
+            // walk every membership of the organisation); PostgreSQL plans it as a plain join.
+            "CROSS JOIN memberships m ",
+            "JOIN people p ON p.id = m.person_id ",
+            "LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id ",
+            "LEFT JOIN people mp ON mp.id = m.manager_id ",
+            "WHERE m.organisation_id = $1 AND m.id = page.id ",
+            "ORDER BY m.sort_key, m.id"
         ))
         .bind(org.0)
         .bind(page.limit)

@@ -250,21 +250,23 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     });
     let response = next.run(req).await;
     let mut response = render_error(response, tr, is_api);
-    let sets_csrf = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| {
-            v.to_str()
-                .is_ok_and(|s| s.starts_with(&format!("{CSRF_COOKIE}=")))
-        });
+    let sets = |name: &str| {
+        let prefix = format!("{name}=");
+        response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|s| s.starts_with(&prefix)))
+    };
+    let (sets_csrf, sets_session) = (sets(CSRF_COOKIE), sets(SESSION_COOKIE));
     if csrf_is_new && !sets_csrf {
         append_cookie(
             response.headers_mut(),
             &auth::cookie(&state, CSRF_COOKIE, csrf),
         );
     }
-    if session_expired {
+    // A stale session cookie is removed, unless this response (a login) sets a new one.
+    if session_expired && !sets_session {
         append_cookie(
             response.headers_mut(),
             &auth::removal(&state, SESSION_COOKIE),

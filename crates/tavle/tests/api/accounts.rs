@@ -212,6 +212,25 @@ async fn expired_session_sends_the_person_to_login_and_back(app: TestApp) {
     let (status, problem) = api.get("/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(problem["code"], "unauthenticated");
+    // Logging in from a form loaded before the session expired: the stale cookie goes with the
+    // login request, and the new session must survive it.
+    let stale = app.browser_login("laerer@demo.tavle.no").await;
+    let token = stale.cookie("tavle_session").expect("session");
+    {
+        let mut db = app.store.conn().await.expect("conn");
+        store::sessions::delete(&mut db, &web::auth::token_hash(&token))
+            .await
+            .expect("expire");
+    }
+    let r = stale
+        .login("laerer@demo.tavle.no", PASSWORD, "/profile")
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        stale.get("/profile").await.status(),
+        StatusCode::OK,
+        "still signed in after the login"
+    );
     // Open redirects are refused: `next` must be a local path.
     let r = app
         .browser()

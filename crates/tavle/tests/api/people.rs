@@ -13,7 +13,47 @@ both_backends!(
     roles_are_granted_and_revoked_but_the_last_admin_stays,
     memberships_are_changed_with_validation_and_existing_accounts_join,
     html_people_pages_create_people_and_show_field_errors,
+    people_lists_follow_the_norwegian_alphabet_and_a_new_name_moves_the_person,
 );
+
+async fn people_lists_follow_the_norwegian_alphabet_and_a_new_name_moves_the_person(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let families = |people: &serde_json::Value| -> Vec<String> {
+        people
+            .as_array()
+            .map(|p| {
+                p.iter()
+                    .map(|m| m["family_name"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (_, people) = admin.get("/api/v1/organisations/demo/people").await;
+    let names = families(&people);
+    assert_eq!(names.first().map(String::as_str), Some("Admin"));
+    let leder = names.iter().position(|n| n == "Leder").expect("Leder");
+    let laerer = names.iter().position(|n| n == "Lærer").expect("Lærer");
+    assert!(leder < laerer, "æ sorts after e (and after z): {names:?}");
+    // A self-registered person renames herself: she moves in the list.
+    let eva = app.api_login("ekstern@demo.tavle.no").await;
+    let (status, _) = eva
+        .patch("/api/v1/me", json!({"family_name": "Åsen"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, people) = admin.get("/api/v1/organisations/demo/people").await;
+    assert_eq!(families(&people).last().map(String::as_str), Some("Åsen"));
+    // Paging: two at a time, no one twice, no one missed.
+    let mut seen = Vec::new();
+    for page in 1..=20 {
+        let (_, chunk) = admin
+            .get(&format!(
+                "/api/v1/organisations/demo/people?page={page}&per_page=2"
+            ))
+            .await;
+        seen.extend(families(&chunk));
+    }
+    assert_eq!(seen, families(&people));
+}
 
 async fn member_count(app: &TestApp) -> usize {
     let admin = app.api_login("admin@demo.tavle.no").await;
