@@ -19,6 +19,10 @@ pub struct PersonRow {
 
 pub struct MembershipRow {
     pub id: MembershipId,
+    /// `active` or `ended`.
+    pub status: &'static str,
+    pub source: domain::person::DataSource,
+    pub ends_on: Option<Date>,
     pub person: PersonId,
     pub unit: Option<UnitId>,
     pub position: Option<String>,
@@ -29,11 +33,13 @@ pub struct MembershipRow {
     pub sort_key: String,
 }
 
-/// Inserts people (source: admin) with one shared password hash.
+/// Inserts people, and a password login for each when `password_hash` is given (one hash
+/// shared by all: synthetic data only).
 pub async fn people(
     db: &mut Db,
     rows: &[PersonRow],
-    password_hash: &str,
+    source: domain::person::DataSource,
+    password_hash: Option<&str>,
     at: OffsetDateTime,
 ) -> Result<()> {
     for chunk in rows.chunks(CHUNK) {
@@ -48,12 +54,15 @@ pub async fn people(
                     .push_bind(&p.email)
                     .push_bind(p.birth_date)
                     .push_bind(None::<String>)
-                    .push_bind("admin")
+                    .push_bind(source.as_str())
                     .push_bind(at)
                     .push_bind(at);
             });
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
+        let Some(password_hash) = password_hash else {
+            continue;
+        };
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO login_identities (id, person_id, provider, subject, secret_hash, created_at) ",
@@ -72,7 +81,7 @@ pub async fn people(
     Ok(())
 }
 
-/// Inserts employee memberships (source: admin, status: active).
+/// Inserts employee memberships.
 pub async fn memberships(
     db: &mut Db,
     org: OrganisationId,
@@ -95,9 +104,9 @@ pub async fn memberships(
                     .push_bind(&m.employee_number)
                     .push_bind(m.manager.map(|p| p.0))
                     .push_bind(m.starts_on)
-                    .push_bind(None::<Date>)
-                    .push_bind("admin")
-                    .push_bind("active")
+                    .push_bind(m.ends_on)
+                    .push_bind(m.source.as_str())
+                    .push_bind(m.status)
                     .push_bind(at)
                     .push_bind(at)
                     .push_bind(&m.sort_key);
@@ -124,4 +133,32 @@ pub async fn people_by_employee_number(
     .await
     })?;
     Ok(rows.into_iter().map(|(n, p)| (n, PersonId(p))).collect())
+}
+
+/// People with these e-mail addresses: id and name sort key, by e-mail.
+pub async fn people_by_email(
+    db: &mut Db,
+    emails: &[&str],
+) -> Result<std::collections::HashMap<String, (PersonId, String)>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in emails.chunks(500) {
+        let rows: Vec<(uuid::Uuid, String, String, String)> = with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, email, given_name, family_name FROM people WHERE email IN (",
+            );
+            let mut list = q.separated(", ");
+            for email in chunk {
+                list.push_bind(*email);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        for (id, email, given, family) in rows {
+            found.insert(
+                email,
+                (PersonId(id), domain::person::sort_key(&family, &given)),
+            );
+        }
+    }
+    Ok(found)
 }

@@ -4,12 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use domain::import::{Action, Existing, Plan, RowError};
-use domain::person::{DataSource, NewPerson};
+use domain::import::{Action, Existing, ImportRow, Plan, RowError};
+use domain::person::DataSource;
 use domain::{MembershipId, OrganisationId, PersonId, UnitId};
 use time::Date;
 use uuid::Uuid;
 
+use crate::bulk::{MembershipRow, PersonRow};
 use crate::{Db, Result, StoreError, now, with_conn};
 
 /// What an existing membership is, for applying changes.
@@ -123,39 +124,61 @@ pub async fn apply(
         let id = crate::units::create(db, org, parent, name).await?;
         current.units.insert(path.clone(), id);
     }
+    let at = now();
+    // People for new memberships: the account that has the e-mail already, else a new person.
+    let created: Vec<&ImportRow> = plan
+        .rows
+        .iter()
+        .filter(|p| p.action == Action::Create)
+        .map(|p| &p.row)
+        .collect();
+    let emails: Vec<&str> = created.iter().map(|r| r.email.as_str()).collect();
+    let known = crate::bulk::people_by_email(db, &emails).await?;
     let mut placed: HashMap<&str, PersonId> = current
         .members
         .iter()
         .map(|(n, e)| (n.as_str(), e.person.person))
         .collect();
-    let at = now();
-    for (i, planned) in plan.rows.iter().enumerate() {
+    let mut new_people = Vec::new();
+    let mut keys = Vec::with_capacity(created.len());
+    for row in &created {
+        let (person, key) = match known.get(row.email.as_str()) {
+            Some((person, key)) => (*person, key.clone()),
+            None => {
+                let person = PersonId::new();
+                new_people.push(PersonRow {
+                    id: person,
+                    given_name: row.given_name.clone(),
+                    family_name: row.family_name.clone(),
+                    email: row.email.as_str().to_owned(),
+                    birth_date: row.birth_date,
+                });
+                (
+                    person,
+                    domain::person::sort_key(&row.family_name, &row.given_name),
+                )
+            }
+        };
+        placed.insert(row.employee_number.as_str(), person);
+        keys.push((person, key));
+    }
+    // Changes to existing memberships, row by row, so that a conflict names its line. The
+    // transaction cannot go on after a constraint failure (PostgreSQL aborts it): report the row
+    // and let the caller roll back.
+    for planned in plan
+        .rows
+        .iter()
+        .filter(|p| matches!(p.action, Action::Update | Action::End))
+    {
         let row = &planned.row;
+        let Some(existing) = current.members.get(&row.employee_number) else {
+            continue;
+        };
         let unit = (!row.unit_path.is_empty())
             .then(|| current.units.get(&row.unit_path).copied())
             .flatten();
-        let status = if row.ends_on.is_some_and(|d| d <= today) {
-            "ended"
-        } else {
-            "active"
-        };
-        let result = match (planned.action, current.members.get(&row.employee_number)) {
-            (Action::Create, _) => create(db, org, row, unit, status, at).await,
-            (Action::Update | Action::End, Some(existing)) => {
-                update(db, org, row, existing.person, unit, status, at).await
-            }
-            _ => Ok(current
-                .members
-                .get(&row.employee_number)
-                .map(|e| e.person.person)),
-        };
-        match result {
-            Ok(Some(person)) => {
-                placed.insert(row.employee_number.as_str(), person);
-            }
-            Ok(None) => {}
-            // The transaction cannot go on after a constraint failure (PostgreSQL aborts it):
-            // report the row and let the caller roll back.
+        match update(db, org, row, existing.person, unit, status(row, today), at).await {
+            Ok(_) => {}
             Err(StoreError::Invalid(fields)) => {
                 return Ok(fields
                     .0
@@ -169,16 +192,39 @@ pub async fn apply(
             }
             Err(e) => return Err(e),
         }
-        if i % 1000 == 999 {
-            progress(1000);
-        }
+        progress(1);
     }
-    progress((plan.rows.len() % 1000) as u64);
+    // New people and memberships in bulk; every manager's id is known by now.
+    crate::bulk::people(db, &new_people, DataSource::HrImport, None, at).await?;
+    let memberships: Vec<MembershipRow> = created
+        .iter()
+        .zip(keys)
+        .map(|(row, (person, sort_key))| MembershipRow {
+            id: MembershipId::new(),
+            status: status(row, today),
+            source: DataSource::HrImport,
+            ends_on: row.ends_on,
+            person,
+            unit: (!row.unit_path.is_empty())
+                .then(|| current.units.get(&row.unit_path).copied())
+                .flatten(),
+            position: row.position.clone(),
+            employee_number: row.employee_number.clone(),
+            manager: row
+                .manager_number
+                .as_deref()
+                .and_then(|m| placed.get(m).copied()),
+            starts_on: row.starts_on.unwrap_or(at.date()),
+            sort_key,
+        })
+        .collect();
+    crate::bulk::memberships(db, org, &memberships, at).await?;
+    progress(created.len() as u64);
     // Managers last: every person of the file exists now.
     for planned in &plan.rows {
         let row = &planned.row;
-        let changed = planned.action == Action::Create
-            || planned.changes.contains(&"manager_employee_number");
+        let changed = planned.action != Action::Create
+            && planned.changes.contains(&"manager_employee_number");
         if !changed {
             continue;
         }
@@ -201,52 +247,12 @@ pub async fn apply(
     Ok(Vec::new())
 }
 
-async fn create(
-    db: &mut Db,
-    org: OrganisationId,
-    row: &domain::import::ImportRow,
-    unit: Option<UnitId>,
-    status: &str,
-    at: time::OffsetDateTime,
-) -> Result<Option<PersonId>> {
-    let (person, sort_key) = match crate::people::id_by_email(db, &row.email).await? {
-        Some(person) => (person, crate::people::sort_key_of(db, person).await?),
-        None => {
-            let new = NewPerson {
-                given_name: row.given_name.clone(),
-                family_name: row.family_name.clone(),
-                email: row.email.clone(),
-                birth_date: row.birth_date,
-            };
-            let id = crate::people::create(db, &new, DataSource::HrImport, None).await?;
-            (
-                id,
-                domain::person::sort_key(&row.family_name, &row.given_name),
-            )
-        }
-    };
-    with_conn!(db, |c| {
-        sqlx::query(
-        "INSERT INTO memberships (organisation_id, id, person_id, kind, unit_id, position, employee_number, manager_id, \
-         starts_on, ends_on, source, status, created_at, updated_at, sort_key) \
-         VALUES ($1, $2, $3, 'employee', $4, $5, $6, NULL, $7, $8, 'hr_import', $9, $10, $10, $11)"
-    )
-    .bind(org.0)
-    .bind(Uuid::now_v7())
-    .bind(person.0)
-    .bind(unit.map(|u| u.0))
-    .bind(row.position.as_deref())
-    .bind(&row.employee_number)
-    .bind(row.starts_on.unwrap_or(at.date()))
-    .bind(row.ends_on)
-    .bind(status)
-    .bind(at)
-    .bind(&sort_key)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    Ok(Some(person))
+fn status(row: &ImportRow, today: Date) -> &'static str {
+    if row.ends_on.is_some_and(|d| d <= today) {
+        "ended"
+    } else {
+        "active"
+    }
 }
 
 async fn update(

@@ -168,7 +168,14 @@ pub async fn grow(store: &Store, slug: &str, people: usize) -> anyhow::Result<Re
                 .ok(),
         })
         .collect();
-    store::bulk::people(&mut db, &new_people, &hash, at).await?;
+    store::bulk::people(
+        &mut db,
+        &new_people,
+        domain::person::DataSource::Admin,
+        Some(&hash),
+        at,
+    )
+    .await?;
     let positions = [
         "Rådgiver",
         "Konsulent",
@@ -181,6 +188,9 @@ pub async fn grow(store: &Store, slug: &str, people: usize) -> anyhow::Result<Re
     let memberships: Vec<MembershipRow> = (start..people)
         .map(|i| MembershipRow {
             id: MembershipId::new(),
+            status: "active",
+            source: domain::person::DataSource::Admin,
+            ends_on: None,
             person: ids[i],
             unit: team_unit.get(i / TEAM).copied().flatten(),
             position: Some(if i % TEAM == 0 {
