@@ -172,33 +172,33 @@ pub async fn of_organisation(db: &mut Db, org: OrganisationId) -> Result<Vec<Tok
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
-/// Revokes a token of this owner; `NotFound` for anyone else's token.
-pub async fn revoke(db: &mut Db, owner: Owner, id: Uuid) -> Result<()> {
-    let now = crate::now();
-    let done = match owner {
-        Owner::Person(p) => with_conn!(db, |c| {
-            sqlx::query(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND person_id = $2"
-        )
-        .bind(id)
-        .bind(p.0)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected())
-        })?,
-        Owner::ServiceAccount { organisation, .. } => with_conn!(db, |c| {
-            sqlx::query(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND organisation_id = $2"
-        )
-        .bind(id)
-        .bind(organisation.0)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected())
-        })?,
+/// Who may revoke a token: the person it belongs to, or an administrator of the organisation
+/// whose service account holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revoker {
+    Person(PersonId),
+    Organisation(OrganisationId),
+}
+
+/// Revokes a token; `NotFound` for a token the revoker does not hold.
+pub async fn revoke(db: &mut Db, revoker: Revoker, id: Uuid) -> Result<()> {
+    let (sql, holder) = match revoker {
+        Revoker::Person(p) => (
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND person_id = $2",
+            p.0,
+        ),
+        Revoker::Organisation(o) => (
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND organisation_id = $2",
+            o.0,
+        ),
     };
+    let done = with_conn!(db, |c| sqlx::query(sql)
+        .bind(id)
+        .bind(holder)
+        .bind(crate::now())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
     if done == 0 {
         Err(StoreError::NotFound)
     } else {

@@ -164,11 +164,13 @@ pub async fn verify_login(
     if let Some(ip) = client_ip {
         keys.push((throttle_key("address", &ip.to_string()), Throttle::ADDRESS));
     }
-    let mut db = store.conn().await?;
-    check_throttle(&mut db, &keys).await?;
-    let found = match Email::parse(email) {
-        Ok(email) => store::identities::password_for_login(&mut db, &email).await?,
-        Err(_) => None,
+    let found = {
+        let mut db = store.conn().await?;
+        check_throttle(&mut db, &keys).await?;
+        match Email::parse(email) {
+            Ok(email) => store::identities::password_for_login(&mut db, &email).await?,
+            Err(_) => None,
+        }
     };
     let (person, hash) = match found {
         Some((person, hash)) => (Some(person), hash),
@@ -180,7 +182,9 @@ pub async fn verify_login(
                 .clone(),
         ),
     };
+    // No database connection is held while argon2 works (tens of milliseconds).
     let ok = password_matches(password, &hash).await?;
+    let mut db = store.conn().await?;
     match person {
         Some(person) if ok => {
             store::throttle::clear(&mut db, &keys[0].0).await?;

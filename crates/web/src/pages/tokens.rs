@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::FieldErrors;
 use domain::machine::Scope;
 use serde::{Deserialize, Serialize};
-use store::api_tokens::{Owner, Token};
+use store::api_tokens::{Owner, Revoker, Token};
 
 use super::{Ctx, DoneQuery, Layout, PageForm, render, render_invalid};
 use crate::AppState;
@@ -238,7 +238,7 @@ pub async fn revoke_personal(
 ) -> AppResult<Response> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut db = state.store.conn().await?;
-    store::api_tokens::revoke(&mut db, Owner::Person(user.actor.person_id), id).await?;
+    store::api_tokens::revoke(&mut db, Revoker::Person(user.actor.person_id), id).await?;
     Ok(Redirect::to("/profile/tokens?done=token_revoked").into_response())
 }
 
@@ -291,15 +291,7 @@ pub async fn revoke_service(
     let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut db = state.store.conn().await?;
-    store::api_tokens::revoke(
-        &mut db,
-        Owner::ServiceAccount {
-            organisation: org.id,
-            id: uuid::Uuid::nil(),
-        },
-        id,
-    )
-    .await?;
+    store::api_tokens::revoke(&mut db, Revoker::Organisation(org.id), id).await?;
     Ok(Redirect::to(&format!(
         "/org/{}/admin/integrations?done=token_revoked",
         org.slug
