@@ -75,14 +75,32 @@ impl TryFrom<Row> for Membership {
     }
 }
 
+/// The columns of [`Row`] (memberships `m`, units `u`, managers `mp`), and the joins they need.
+macro_rules! row_columns {
+    () => {
+        "m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, \
+         m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, \
+         mp.email AS manager_email, m.starts_on, m.ends_on, m.source, m.status "
+    };
+}
+pub(crate) use row_columns;
+
+macro_rules! row_joins {
+    () => {
+        "LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id \
+         LEFT JOIN people mp ON mp.id = m.manager_id "
+    };
+}
+pub(crate) use row_joins;
+
 macro_rules! select {
     () => {
-        "SELECT m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, \
-         m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, mp.email AS manager_email, \
-         m.starts_on, m.ends_on, m.source, m.status \
-         FROM memberships m \
-         LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id \
-         LEFT JOIN people mp ON mp.id = m.manager_id "
+        concat!(
+            "SELECT ",
+            row_columns!(),
+            "FROM memberships m ",
+            row_joins!()
+        )
     };
 }
 

@@ -43,7 +43,7 @@ impl PersonView {
 
 /// The acting person's own data.
 pub async fn me(db: &mut Db, actor: &Actor) -> Result<PersonView> {
-    view(db, actor, actor.person_id, None, vec![Relation::Myself]).await
+    view(db, actor.person_id, None, vec![Relation::Myself]).await
 }
 
 /// The actor's own language choice, if any.
@@ -81,12 +81,11 @@ pub async fn person_in_org(
     } else {
         Some(org)
     };
-    view(db, actor, person, scope, relations).await
+    view(db, person, scope, relations).await
 }
 
 async fn view(
     db: &mut Db,
-    actor: &Actor,
     person: PersonId,
     org: Option<OrganisationId>,
     relations: Vec<Relation>,
@@ -107,7 +106,6 @@ async fn view(
     } else {
         Vec::new()
     };
-    debug_assert!(myself == (actor.person_id == person));
     Ok(PersonView {
         id: person,
         given_name: fields.name.then(|| row.given_name.clone()),
@@ -219,16 +217,21 @@ struct MemberRow {
     membership: memberships::Row,
 }
 
-macro_rules! member_select {
+macro_rules! member_columns {
     () => {
         concat!(
             "SELECT p.given_name AS p_given_name, p.family_name AS p_family_name, p.email AS p_email, ",
-            "m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, ",
-            "m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, mp.email AS manager_email, ",
-            "m.starts_on, m.ends_on, m.source, m.status ",
+            memberships::row_columns!()
+        )
+    };
+}
+
+macro_rules! member_select {
+    () => {
+        concat!(
+            member_columns!(),
             "FROM memberships m JOIN people p ON p.id = m.person_id ",
-            "LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id ",
-            "LEFT JOIN people mp ON mp.id = m.manager_id "
+            memberships::row_joins!()
         )
     };
 }
@@ -294,17 +297,12 @@ pub async fn members(
         // looked up and joined.
         let rows = with_conn!(db, |c| {
             sqlx::query_as(concat!(
-            "SELECT p.given_name AS p_given_name, p.family_name AS p_family_name, p.email AS p_email, ",
-            "m.id, m.organisation_id, m.person_id, m.kind, m.unit_id, u.name AS unit_name, m.position, ",
-            "m.employee_number, m.manager_id, mp.given_name AS manager_given_name, mp.family_name AS manager_family_name, ",
-            "mp.email AS manager_email, m.starts_on, m.ends_on, m.source, m.status ",
+            member_columns!(),
             "FROM (SELECT id FROM memberships WHERE organisation_id = $1 ORDER BY sort_key, id LIMIT $2 OFFSET $3) page ",
             // CROSS JOIN keeps the page as the outer loop on SQLite (its planner would otherwise
             // walk every membership of the organisation); PostgreSQL plans it as a plain join.
-            "CROSS JOIN memberships m ",
-            "JOIN people p ON p.id = m.person_id ",
-            "LEFT JOIN org_units u ON u.organisation_id = m.organisation_id AND u.id = m.unit_id ",
-            "LEFT JOIN people mp ON mp.id = m.manager_id ",
+            "CROSS JOIN memberships m JOIN people p ON p.id = m.person_id ",
+            memberships::row_joins!(),
             "WHERE m.organisation_id = $1 AND m.id = page.id ",
             "ORDER BY m.sort_key, m.id"
         ))

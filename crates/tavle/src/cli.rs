@@ -358,33 +358,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config: std::sync::Arc::new(config.web()),
             };
             let mut db = store.conn().await?;
-            let (owner, name) = match (person, org, service_account) {
+            let holder = match (&person, &org, &service_account) {
                 (Some(email), _, _) => {
-                    let email = domain::person::Email::parse(&email)
+                    let email = domain::person::Email::parse(email)
                         .map_err(|code| anyhow::anyhow!("--person: {code}"))?;
                     let id = store::people::id_by_email(&mut db, &email)
                         .await?
                         .context("--person: no account has this e-mail")?;
-                    (store::api_tokens::Owner::Person(id), name)
+                    web::ops::TokenHolder::Person(id)
                 }
                 (None, Some(slug), Some(account)) => {
-                    let org = store::organisations::by_slug(&mut db, &slug)
+                    let org = store::organisations::by_slug(&mut db, slug)
                         .await
                         .map_err(|_| anyhow::anyhow!("--org: no organisation {slug:?}"))?;
-                    let sa = store::api_tokens::service_account(&mut db, org.id, &account).await?;
-                    (
-                        store::api_tokens::Owner::ServiceAccount {
-                            organisation: org.id,
-                            id: sa.id,
-                        },
-                        account,
-                    )
+                    web::ops::TokenHolder::ServiceAccount(org.id, account)
                 }
                 _ => bail!("give --person EMAIL, or --org SLUG with --service-account NAME"),
             };
             drop(db);
             let token =
-                web::ops::issue_token(&state, owner, &name, &scopes.join(" "), &days.to_string())
+                web::ops::issue_token(&state, holder, &name, &scopes.join(" "), &days.to_string())
                     .await
                     .map_err(|e| match e {
                         web::error::AppError::Invalid(errors) => anyhow::anyhow!("{errors}"),

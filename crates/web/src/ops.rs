@@ -5,7 +5,7 @@
 use domain::access::{Actor, OrgRole};
 use domain::org::{OrganisationSettingsInput, Slug};
 use domain::person::{DataSource, Email, MembershipInput, NewPersonInput, ProfileInput};
-use domain::{FieldErrors, MembershipId, PersonId, UnitId};
+use domain::{FieldErrors, MembershipId, OrganisationId, PersonId, UnitId};
 use store::organisations::{self, Organisation};
 use store::{memberships, roles};
 
@@ -424,16 +424,28 @@ pub async fn set_password_with_link(
 /// Longest life of an API token.
 pub const MAX_TOKEN_DAYS: i64 = 365;
 
-/// Issues an API token; the secret is returned once and never stored.
+/// Whom a new token is for.
+pub enum TokenHolder<'a> {
+    Person(PersonId),
+    /// A service account of the organisation, by name (created if new).
+    ServiceAccount(OrganisationId, &'a str),
+}
+
+/// Issues an API token; the secret is returned once and never stored. Input is validated before
+/// anything is written, and a new service account and its token are written together.
 pub async fn issue_token(
     state: &AppState,
-    owner: store::api_tokens::Owner,
+    holder: TokenHolder<'_>,
     name: &str,
     scopes: &str,
     days: &str,
 ) -> AppResult<String> {
     let mut errors = FieldErrors::new();
-    let name = errors.check("name", domain::person::non_empty(name, 100));
+    let (name_field, name) = match holder {
+        TokenHolder::Person(_) => ("name", name),
+        TokenHolder::ServiceAccount(_, account) => ("account", account),
+    };
+    let name = errors.check(name_field, domain::person::non_empty(name, 100));
     let scopes = errors.check("scopes", domain::machine::Scopes::parse(scopes));
     let days = match days.trim() {
         "" => Some(90),
@@ -450,6 +462,16 @@ pub async fn issue_token(
     };
     let (token, hash) = crate::auth::new_api_token();
     let mut db = state.store.begin().await?;
+    let owner = match holder {
+        TokenHolder::Person(person) => store::api_tokens::Owner::Person(person),
+        TokenHolder::ServiceAccount(organisation, _) => {
+            let account = store::api_tokens::service_account(&mut db, organisation, &name).await?;
+            store::api_tokens::Owner::ServiceAccount {
+                organisation,
+                id: account.id,
+            }
+        }
+    };
     store::api_tokens::create(
         &mut db,
         &hash,
@@ -463,7 +485,7 @@ pub async fn issue_token(
     Ok(token)
 }
 
-/// Issues a token for a service account of `org` (created if new); organisation admins only.
+/// Issues a token for a service account of `org`; organisation admins only.
 pub async fn issue_service_token(
     state: &AppState,
     actor: &Actor,
@@ -473,19 +495,14 @@ pub async fn issue_service_token(
     days: &str,
 ) -> AppResult<String> {
     admin_only(actor, org)?;
-    let account = domain::person::non_empty(account, 100)
-        .map_err(|code| FieldErrors::single("account", code))?;
-    let sa = {
-        let mut db = state.store.begin().await?;
-        let sa = store::api_tokens::service_account(&mut db, org.id, &account).await?;
-        db.commit().await?;
-        sa
-    };
-    let owner = store::api_tokens::Owner::ServiceAccount {
-        organisation: org.id,
-        id: sa.id,
-    };
-    issue_token(state, owner, &account, scopes, days).await
+    issue_token(
+        state,
+        TokenHolder::ServiceAccount(org.id, account),
+        account,
+        scopes,
+        days,
+    )
+    .await
 }
 
 /// What an import did, or would do.

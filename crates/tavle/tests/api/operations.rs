@@ -580,6 +580,30 @@ async fn api_tokens_are_scoped_revocable_and_expire(app: TestApp) {
 async fn service_account_tokens_act_only_within_their_organisation(app: TestApp) {
     let other = crate::harness::other_org(&app).await;
     let b = app.browser_login("admin@demo.tavle.no").await;
+    // Bad input creates nothing, not even the service account.
+    let r = b
+        .post_form(
+            "/org/demo/admin/integrations",
+            &[
+                ("account", "Ghost"),
+                ("scopes", "people:admin"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    {
+        let mut db = app.store.conn().await.expect("conn");
+        let org = store::organisations::by_slug(&mut db, "demo")
+            .await
+            .expect("org");
+        assert!(
+            store::api_tokens::service_accounts(&mut db, org.id)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+    }
     let r = b
         .post_form(
             "/org/demo/admin/integrations",

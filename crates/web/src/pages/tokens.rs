@@ -200,7 +200,7 @@ pub async fn create_personal(
 ) -> AppResult<Response> {
     let result = ops::issue_token(
         &state,
-        Owner::Person(user.actor.person_id),
+        ops::TokenHolder::Person(user.actor.person_id),
         &input.name,
         &input.scopes,
         &input.days,
