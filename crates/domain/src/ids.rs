@@ -25,8 +25,9 @@ macro_rules! id_type {
         }
 
         impl std::fmt::Display for $name {
+            /// Hyphenated lower-case hex, encoded directly (links on a list page print many).
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.fmt(f)
+                f.write_str(self.0.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
             }
         }
 
@@ -66,5 +67,12 @@ mod tests {
         let b = PersonId::new();
         assert_eq!(a.0.get_version_num(), 7);
         assert!(a <= b);
+    }
+
+    #[test]
+    fn ids_print_as_hyphenated_lower_case_uuids() {
+        let id = PersonId(Uuid::from_u128(0x01A2_306C_5B91_74B7_B443_588E_F514_6769));
+        assert_eq!(id.to_string(), "01a2306c-5b91-74b7-b443-588ef5146769");
+        assert_eq!(id.to_string().parse::<PersonId>().ok(), Some(id));
     }
 }

@@ -491,6 +491,26 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    /// The store decodes these from their stored codes through serde: the two must agree.
+    #[test]
+    fn coded_enums_serialise_as_their_stored_codes() {
+        let code = |v: serde_json::Value| v.as_str().map(str::to_owned);
+        for k in MembershipKind::ALL {
+            assert_eq!(code(serde_json::json!(k)).as_deref(), Some(k.as_str()));
+        }
+        for s in MembershipStatus::ALL {
+            assert_eq!(code(serde_json::json!(s)).as_deref(), Some(s.as_str()));
+        }
+        for d in [
+            DataSource::HrImport,
+            DataSource::SelfService,
+            DataSource::IdentityProvider,
+            DataSource::Admin,
+        ] {
+            assert_eq!(code(serde_json::json!(d)).as_deref(), Some(d.as_str()));
+        }
+    }
+
     #[test]
     fn email_is_lowercased_and_checked() {
         assert_eq!(

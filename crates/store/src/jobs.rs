@@ -161,7 +161,7 @@ pub async fn recent(db: &mut Db, limit: i64, failed_only: bool) -> Result<Vec<Jo
     Ok(with_conn!(db, |c| {
         sqlx::query_as(
         "SELECT id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at FROM jobs \
-         WHERE ($2 = FALSE OR status = 'failed') ORDER BY created_at DESC, id DESC LIMIT $1"
+         WHERE ($2 = FALSE OR status = 'failed') ORDER BY created_at DESC, id DESC LIMIT CAST($1 AS BIGINT)"
     )
     .bind(limit)
     .bind(failed_only)

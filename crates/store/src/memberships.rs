@@ -83,7 +83,6 @@ macro_rules! row_columns {
          mp.email AS manager_email, m.starts_on, m.ends_on, m.source, m.status "
     };
 }
-pub(crate) use row_columns;
 
 macro_rules! row_joins {
     () => {
@@ -91,7 +90,6 @@ macro_rules! row_joins {
          LEFT JOIN people mp ON mp.id = m.manager_id "
     };
 }
-pub(crate) use row_joins;
 
 macro_rules! select {
     () => {

@@ -20,6 +20,8 @@ pub struct Organisation {
     pub dpo_name: Option<String>,
     pub dpo_email: Option<String>,
     pub created_at: OffsetDateTime,
+    /// How many memberships (of every status) the organisation has; kept by triggers.
+    pub member_count: i64,
 }
 
 impl Organisation {
@@ -44,6 +46,7 @@ struct Row {
     dpo_name: Option<String>,
     dpo_email: Option<String>,
     created_at: OffsetDateTime,
+    member_count: i64,
 }
 
 impl TryFrom<Row> for Organisation {
@@ -72,13 +75,81 @@ impl TryFrom<Row> for Organisation {
             dpo_name: r.dpo_name,
             dpo_email: r.dpo_email,
             created_at: r.created_at,
+            member_count: r.member_count,
         })
     }
 }
 
+/// An organisation's columns prefixed `o_` and nullable, as a `LEFT JOIN` brings them (see
+/// [`crate::sessions::find_signed_in`]).
+#[derive(sqlx::FromRow)]
+pub(crate) struct JoinedRow {
+    o_id: Option<Uuid>,
+    o_slug: Option<String>,
+    o_name: Option<String>,
+    o_kind: Option<String>,
+    o_minimum_age: Option<i32>,
+    o_languages: Option<String>,
+    o_contact_email: Option<String>,
+    o_dpo_name: Option<String>,
+    o_dpo_email: Option<String>,
+    o_created_at: Option<OffsetDateTime>,
+    o_member_count: Option<i64>,
+}
+
+impl JoinedRow {
+    pub(crate) fn into_organisation(self) -> Result<Option<Organisation>> {
+        let (
+            Some(id),
+            Some(slug),
+            Some(name),
+            Some(kind),
+            Some(languages),
+            Some(created_at),
+            Some(member_count),
+        ) = (
+            self.o_id,
+            self.o_slug,
+            self.o_name,
+            self.o_kind,
+            self.o_languages,
+            self.o_created_at,
+            self.o_member_count,
+        )
+        else {
+            return Ok(None);
+        };
+        Row {
+            id,
+            slug,
+            name,
+            kind,
+            minimum_age: self.o_minimum_age,
+            languages,
+            contact_email: self.o_contact_email,
+            dpo_name: self.o_dpo_name,
+            dpo_email: self.o_dpo_email,
+            created_at,
+            member_count,
+        }
+        .try_into()
+        .map(Some)
+    }
+}
+
+/// The columns of [`JoinedRow`] from organisations `o`.
+macro_rules! joined_columns {
+    () => {
+        "o.id AS o_id, o.slug AS o_slug, o.name AS o_name, o.kind AS o_kind, o.minimum_age AS o_minimum_age, \
+         o.languages AS o_languages, o.contact_email AS o_contact_email, o.dpo_name AS o_dpo_name, \
+         o.dpo_email AS o_dpo_email, o.created_at AS o_created_at, o.member_count AS o_member_count"
+    };
+}
+pub(crate) use joined_columns;
+
 macro_rules! columns {
     () => {
-        "id, slug, name, kind, minimum_age, languages, contact_email, dpo_name, dpo_email, created_at"
+        "id, slug, name, kind, minimum_age, languages, contact_email, dpo_name, dpo_email, created_at, member_count"
     };
 }
 

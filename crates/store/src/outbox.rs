@@ -63,7 +63,7 @@ pub async fn enqueue(
 pub async fn queued(db: &mut Db, limit: i64) -> Result<Vec<Message>> {
     Ok(with_conn!(db, |c| {
         sqlx::query_as(
-        "SELECT id, kind, recipient, subject, body, attempts FROM outbox WHERE status = 'queued' ORDER BY created_at, id LIMIT $1"
+        "SELECT id, kind, recipient, subject, body, attempts FROM outbox WHERE status = 'queued' ORDER BY created_at, id LIMIT CAST($1 AS BIGINT)"
     )
     .bind(limit)
     .fetch_all(&mut *c)
@@ -101,7 +101,7 @@ pub async fn mark_attempt_failed(db: &mut Db, id: Uuid, error: &str) -> Result<(
 pub async fn deliveries(db: &mut Db, limit: i64) -> Result<Vec<Delivery>> {
     Ok(with_conn!(db, |c| {
         sqlx::query_as(
-        "SELECT id, kind, status, attempts, created_at, sent_at FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1"
+        "SELECT id, kind, status, attempts, created_at, sent_at FROM outbox ORDER BY created_at DESC, id DESC LIMIT CAST($1 AS BIGINT)"
     )
     .bind(limit)
     .fetch_all(&mut *c)

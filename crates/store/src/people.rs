@@ -113,17 +113,6 @@ pub async fn update_profile(db: &mut Db, id: PersonId, change: &ProfileChange) -
     Ok(())
 }
 
-/// The person's preferred language, if they chose one.
-pub(crate) async fn preferred_language(db: &mut Db, id: PersonId) -> Result<Option<Language>> {
-    let lang: Option<Option<String>> = with_conn!(db, |c| sqlx::query_scalar(
-        "SELECT preferred_language FROM people WHERE id = $1"
-    )
-    .bind(id.0)
-    .fetch_optional(&mut *c)
-    .await)?;
-    Ok(lang.flatten().and_then(|l| Language::parse(&l).ok()))
-}
-
 /// The person's name as a sort key (see `domain::person::sort_key`).
 pub(crate) async fn sort_key_of(db: &mut Db, id: PersonId) -> Result<String> {
     let (given, family): (String, String) = with_conn!(db, |c| sqlx::query_as(

@@ -6,12 +6,13 @@
 
 use domain::access::{Actor, OrgRole, Relation, visible_fields};
 use domain::org::Language;
-use domain::person::DataSource;
+use domain::person::{DataSource, MembershipKind, MembershipStatus};
 use domain::{OrganisationId, PersonId};
 use time::Date;
 
 use crate::memberships::{self, Membership};
-use crate::{Db, Result, StoreError, people, stored, with_conn};
+use crate::organisations::Organisation;
+use crate::{Db, Result, StoreError, json_rows, people, stored, with_conn, with_dialect};
 
 /// A person as one viewer may see them. Fields the viewer may not see are `None` or empty.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,11 +45,6 @@ impl PersonView {
 /// The acting person's own data.
 pub async fn me(db: &mut Db, actor: &Actor) -> Result<PersonView> {
     view(db, actor.person_id, None, vec![Relation::Myself]).await
-}
-
-/// The actor's own language choice, if any.
-pub async fn my_language(db: &mut Db, actor: &Actor) -> Result<Option<Language>> {
-    people::preferred_language(db, actor.person_id).await
 }
 
 /// Where the actor's own name and e-mail came from (it decides whether they may edit them).
@@ -199,7 +195,9 @@ async fn manager_depth(
     Ok(depth)
 }
 
-/// One membership in an organisation's list, with the member's name and e-mail.
+/// One membership in an organisation's list, with the member's name and e-mail. List rows
+/// carry the manager's id only: `membership.manager_name` and `manager_email` are `None` here
+/// (a single membership or person view has them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
     pub given_name: String,
@@ -208,78 +206,321 @@ pub struct Member {
     pub membership: Membership,
 }
 
-#[derive(sqlx::FromRow)]
-struct MemberRow {
-    p_given_name: String,
-    p_family_name: String,
-    p_email: String,
-    #[sqlx(flatten)]
-    membership: memberships::Row,
-}
-
-macro_rules! member_columns {
-    () => {
-        concat!(
-            "SELECT p.given_name AS p_given_name, p.family_name AS p_family_name, p.email AS p_email, ",
-            memberships::row_columns!()
-        )
-    };
-}
-
-macro_rules! member_select {
-    () => {
-        concat!(
-            member_columns!(),
-            "FROM memberships m JOIN people p ON p.id = m.person_id ",
-            memberships::row_joins!()
-        )
-    };
-}
-
-/// A window of a list: `limit` rows from `offset`.
+/// A window of a list in name order: `size` rows of page `number`, reached by its number
+/// (the database skips the rows before it, which grows with the number) or, from a link on
+/// the page before or after, by keyset from that page's last or first membership.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
-    pub offset: i64,
-    pub limit: i64,
+    pub number: i64,
+    pub size: i64,
+    pub cursor: Option<Cursor>,
+}
+
+/// Where a keyset page starts, by the id of a membership on the neighbouring page (an id,
+/// not the name it sorts by, so links carry no personal data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    After(domain::MembershipId),
+    Before(domain::MembershipId),
 }
 
 impl Page {
-    /// Page `number` (from 1) of `size` rows.
+    /// Page `number` (from 1) of `size` rows (1–500).
     pub fn numbered(number: i64, size: i64) -> Self {
-        let size = size.clamp(1, 500);
         Self {
-            offset: (number.max(1) - 1) * size,
-            limit: size,
+            number: number.max(1),
+            size: size.clamp(1, 500),
+            cursor: None,
         }
     }
 
-    pub const ALL: Self = Self {
-        offset: 0,
-        limit: i64::MAX,
-    };
+    /// The same page, reached from a neighbouring page's link. If that membership is gone
+    /// by then, the page is found by its number instead.
+    pub fn from_cursor(self, cursor: Option<Cursor>) -> Self {
+        Self { cursor, ..self }
+    }
+
+    fn offset(self) -> i64 {
+        (self.number - 1).saturating_mul(self.size)
+    }
+}
+
+/// What a people-list page shows of one membership: less than [`Member`] (no employee
+/// number, source, unit or manager ids), so the database builds and sends less per row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberSummary {
+    pub membership_id: domain::MembershipId,
+    pub person_id: PersonId,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub kind: MembershipKind,
+    pub unit_name: Option<String>,
+    pub position: Option<String>,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    pub status: MembershipStatus,
 }
 
 /// Members of one page, and how many there are in all.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MemberPage {
-    pub members: Vec<Member>,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberPage<T = Member> {
+    pub members: Vec<T>,
     pub total: i64,
 }
 
+/// A row of a member list as the database aggregates it, and what it becomes.
+trait ListedRow: serde::de::DeserializeOwned {
+    type Out;
+    const SHAPE: Shape;
+    /// The list's order: name sort key, then membership id.
+    fn order(&self) -> (&str, uuid::Uuid);
+    fn finish(self, org: OrganisationId) -> Self::Out;
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Full,
+    Summary,
+}
+
+/// A [`Member`] as the database aggregates it (see [`member_page_sql!`]). The coded columns
+/// decode straight into their domain types (their serde names are their stored codes).
+#[derive(serde::Deserialize)]
+struct FullRow(
+    uuid::Uuid,
+    uuid::Uuid,
+    String,
+    String,
+    String,
+    MembershipKind,
+    Option<uuid::Uuid>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<uuid::Uuid>,
+    #[serde(deserialize_with = "crate::json_date::required")] Date,
+    #[serde(deserialize_with = "crate::json_date::optional")] Option<Date>,
+    DataSource,
+    MembershipStatus,
+    /// The name order key: the page is sorted by it here, not by the database (an ordered
+    /// aggregate costs SQLite a sorter per page).
+    String,
+);
+
+impl ListedRow for FullRow {
+    type Out = Member;
+    const SHAPE: Shape = Shape::Full;
+
+    fn order(&self) -> (&str, uuid::Uuid) {
+        (&self.15, self.0)
+    }
+
+    fn finish(self, org: OrganisationId) -> Member {
+        let FullRow(
+            id,
+            person,
+            given_name,
+            family_name,
+            email,
+            kind,
+            unit_id,
+            unit_name,
+            position,
+            employee_number,
+            manager_id,
+            starts_on,
+            ends_on,
+            source,
+            status,
+            _sort_key,
+        ) = self;
+        Member {
+            given_name,
+            family_name,
+            email,
+            membership: Membership {
+                id: domain::MembershipId(id),
+                organisation_id: org,
+                person_id: PersonId(person),
+                kind,
+                unit_id: unit_id.map(domain::UnitId),
+                unit_name,
+                position,
+                employee_number,
+                manager_id: manager_id.map(PersonId),
+                manager_name: None,
+                manager_email: None,
+                starts_on,
+                ends_on,
+                source,
+                status,
+            },
+        }
+    }
+}
+
+/// A [`MemberSummary`] as the database aggregates it (see [`member_page_sql!`]).
+#[derive(serde::Deserialize)]
+struct SummaryRow(
+    uuid::Uuid,
+    uuid::Uuid,
+    String,
+    String,
+    String,
+    MembershipKind,
+    Option<String>,
+    Option<String>,
+    #[serde(deserialize_with = "crate::json_date::required")] Date,
+    #[serde(deserialize_with = "crate::json_date::optional")] Option<Date>,
+    MembershipStatus,
+    String,
+);
+
+impl ListedRow for SummaryRow {
+    type Out = MemberSummary;
+    const SHAPE: Shape = Shape::Summary;
+
+    fn order(&self) -> (&str, uuid::Uuid) {
+        (&self.11, self.0)
+    }
+
+    fn finish(self, _: OrganisationId) -> MemberSummary {
+        let SummaryRow(
+            id,
+            person,
+            given_name,
+            family_name,
+            email,
+            kind,
+            unit_name,
+            position,
+            starts_on,
+            ends_on,
+            status,
+            _sort_key,
+        ) = self;
+        MemberSummary {
+            membership_id: domain::MembershipId(id),
+            person_id: PersonId(person),
+            given_name,
+            family_name,
+            email,
+            kind,
+            unit_name,
+            position,
+            starts_on,
+            ends_on,
+            status,
+        }
+    }
+}
+
+/// The people whom manager `$m` (a placeholder) leads in organisation `$1`, directly or not.
 macro_rules! reports_cte {
-    () => {
+    ($m:literal) => {
         concat!(
             "WITH RECURSIVE reports (person_id, depth) AS ( ",
-            "SELECT person_id, 1 FROM memberships WHERE organisation_id = $1 AND manager_id = $2 AND status <> 'ended' ",
+            "SELECT person_id, 1 FROM memberships WHERE organisation_id = $1 AND manager_id = ", $m, " AND status <> 'ended' ",
             "UNION SELECT m.person_id, reports.depth + 1 FROM memberships m JOIN reports ON m.manager_id = reports.person_id ",
             "WHERE m.organisation_id = $1 AND m.status <> 'ended' AND reports.depth < 32) "
         )
     };
 }
 
+/// The current memberships of the people in `reports`, but the manager's own (`$m`).
 macro_rules! reports_filter {
-    () => {
-        "WHERE m.organisation_id = $1 AND m.status <> 'ended' AND m.person_id <> $2 AND m.person_id IN (SELECT person_id FROM reports) "
+    ($m:literal) => {
+        concat!(
+            "WHERE l.organisation_id = $1 AND l.status <> 'ended' AND l.person_id <> ",
+            $m,
+            " AND l.person_id IN (SELECT person_id FROM reports) "
+        )
+    };
+}
+
+/// One page of members as a single JSON array, in no particular order: `$1` organisation,
+/// `$2` page size, `$3` the offset or the cursor's membership id, `$4` the manager (for
+/// `reports`). The page's ids come from the name-order index (`memberships_sorted`); only those
+/// rows are read, and nothing else: each carries what a list shows. On SQLite the page joins
+/// by rowid (the index holds it) and `CROSS JOIN` keeps the page as the outer loop (its planner
+/// would otherwise walk every membership of the organisation).
+///
+/// `LIMIT CAST($2 AS BIGINT)`, not `LIMIT $2`: unless built with the query-planner stability
+/// guarantee (`.cargo/config.toml` does), SQLite 3.51 reads a bare bound LIMIT as a constant
+/// while preparing and re-prepares the statement each time it is bound, which cost more than
+/// the query itself. Every bound LIMIT or OFFSET in the store is written so.
+macro_rules! member_page_sql {
+    (sqlite, $shape:ident, $who:ident, $start:ident) => {
+        concat!(
+            member_page_sql!(@prefix $who),
+            "SELECT json_group_array(json_array(",
+            member_page_sql!(@sqlite $shape),
+            ")) FROM (SELECT l.rowid AS rid FROM memberships l ",
+            member_page_sql!(@filter $who),
+            member_page_sql!(@start $start),
+            ") page CROSS JOIN memberships m WHERE m.rowid = page.rid"
+        )
+    };
+    (postgres, $shape:ident, $who:ident, $start:ident) => {
+        concat!(
+            member_page_sql!(@prefix $who),
+            "SELECT COALESCE(json_agg(json_build_array(",
+            member_page_sql!(@postgres $shape),
+            ")), '[]')::text FROM (SELECT l.id FROM memberships l ",
+            member_page_sql!(@filter $who),
+            member_page_sql!(@start $start),
+            ") page JOIN memberships m ON m.organisation_id = $1 AND m.id = page.id"
+        )
+    };
+    // The columns of `FullRow` and `SummaryRow`, in order, all from the membership row: it
+    // keeps copies of its member's name and e-mail and its unit's name (migration 0005).
+    // SQLite sends ids as hex.
+    (@sqlite full) => {
+        "hex(m.id), hex(m.person_id), m.member_given_name, m.member_family_name, m.member_email, m.kind, \
+         nullif(hex(m.unit_id), ''), m.unit_name, m.position, m.employee_number, nullif(hex(m.manager_id), ''), \
+         m.starts_on, m.ends_on, m.source, m.status, m.sort_key"
+    };
+    (@postgres full) => {
+        "m.id, m.person_id, m.member_given_name, m.member_family_name, m.member_email, m.kind, m.unit_id, \
+         m.unit_name, m.position, m.employee_number, m.manager_id, m.starts_on, m.ends_on, m.source, m.status, \
+         m.sort_key"
+    };
+    (@sqlite summary) => {
+        "hex(m.id), hex(m.person_id), m.member_given_name, m.member_family_name, m.member_email, m.kind, \
+         m.unit_name, m.position, m.starts_on, m.ends_on, m.status, m.sort_key"
+    };
+    (@postgres summary) => {
+        "m.id, m.person_id, m.member_given_name, m.member_family_name, m.member_email, m.kind, m.unit_name, \
+         m.position, m.starts_on, m.ends_on, m.status, m.sort_key"
+    };
+    (@prefix all) => { "" };
+    (@prefix reports) => { reports_cte!("$4") };
+    (@filter all) => { "WHERE l.organisation_id = $1 " };
+    (@filter reports) => { reports_filter!("$4") };
+    (@start offset) => { "ORDER BY l.sort_key, l.id LIMIT CAST($2 AS BIGINT) OFFSET CAST($3 AS BIGINT)" };
+    (@start after) => {
+        "AND (l.sort_key, l.id) > (SELECT c.sort_key, c.id FROM memberships c WHERE c.organisation_id = $1 AND c.id = $3) \
+         ORDER BY l.sort_key, l.id LIMIT CAST($2 AS BIGINT)"
+    };
+    (@start before) => {
+        "AND (l.sort_key, l.id) < (SELECT c.sort_key, c.id FROM memberships c WHERE c.organisation_id = $1 AND c.id = $3) \
+         ORDER BY l.sort_key DESC, l.id DESC LIMIT CAST($2 AS BIGINT)"
+    };
+}
+
+/// Runs one page query of `$shape` rows of `$who` (`all` or `reports`) starting at `$start`.
+macro_rules! fetch_member_page {
+    ($db:expr, $shape:ident, $who:ident, $start:ident, $org:expr, $size:expr, $third:expr, $manager:expr) => {
+        with_dialect!($db,
+            sqlite: member_page_sql!(sqlite, $shape, $who, $start),
+            postgres: member_page_sql!(postgres, $shape, $who, $start),
+            |c, sql| {
+                let q = sqlx::query_scalar::<_, String>(sql).bind($org).bind($size).bind($third);
+                if $manager.is_some() { q.bind($manager) } else { q }
+                    .fetch_one(&mut *c)
+                    .await
+            })
     };
 }
 
@@ -289,72 +530,91 @@ macro_rules! reports_filter {
 pub async fn members(
     db: &mut Db,
     actor: &Actor,
-    org: OrganisationId,
+    org: &Organisation,
     page: Page,
-) -> Result<MemberPage> {
-    let (rows, total): (Vec<MemberRow>, i64) = if actor.is_org_admin(org) {
-        // The page's ids come from one covering index in name order; only those rows are
-        // looked up and joined.
-        let rows = with_conn!(db, |c| {
-            sqlx::query_as(concat!(
-            member_columns!(),
-            "FROM (SELECT id FROM memberships WHERE organisation_id = $1 ORDER BY sort_key, id LIMIT $2 OFFSET $3) page ",
-            // CROSS JOIN keeps the page as the outer loop on SQLite (its planner would otherwise
-            // walk every membership of the organisation); PostgreSQL plans it as a plain join.
-            "CROSS JOIN memberships m JOIN people p ON p.id = m.person_id ",
-            memberships::row_joins!(),
-            "WHERE m.organisation_id = $1 AND m.id = page.id ",
-            "ORDER BY m.sort_key, m.id"
+) -> Result<MemberPage<Member>> {
+    listed::<FullRow>(db, actor, org, page).await
+}
+
+/// The same list as [`members`], as much of each membership as a people-list page shows.
+pub async fn member_summaries(
+    db: &mut Db,
+    actor: &Actor,
+    org: &Organisation,
+    page: Page,
+) -> Result<MemberPage<MemberSummary>> {
+    listed::<SummaryRow>(db, actor, org, page).await
+}
+
+async fn listed<R: ListedRow>(
+    db: &mut Db,
+    actor: &Actor,
+    org: &Organisation,
+    page: Page,
+) -> Result<MemberPage<R::Out>> {
+    let admin = actor.is_org_admin(org.id);
+    // An admin sees every membership; the count is kept with the organisation.
+    let manager = (!admin).then_some(actor.person_id.0);
+    let mut json = member_page(db, R::SHAPE, org.id, manager, page, page.cursor).await?;
+    if json == "[]" && page.cursor.is_some() {
+        // The membership the link pointed at is gone: find the page by its number.
+        json = member_page(db, R::SHAPE, org.id, manager, page, None).await?;
+    }
+    let mut rows = json_rows::<R>(&json, "member list")?;
+    rows.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
+    let members = rows.into_iter().map(|row| row.finish(org.id)).collect();
+    let total = match manager {
+        None => org.member_count,
+        Some(manager) => with_conn!(db, |c| sqlx::query_scalar(concat!(
+            reports_cte!("$2"),
+            "SELECT COUNT(*) FROM memberships l ",
+            reports_filter!("$2")
         ))
-        .bind(org.0)
-        .bind(page.limit)
-        .bind(page.offset)
-        .fetch_all(&mut *c)
-        .await
-        })?;
-        let total = with_conn!(db, |c| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1"
-        )
-        .bind(org.0)
+        .bind(org.id.0)
+        .bind(manager)
         .fetch_one(&mut *c)
-        .await)?;
-        (rows, total)
-    } else {
-        let rows = with_conn!(db, |c| sqlx::query_as(concat!(
-            reports_cte!(),
-            member_select!(),
-            reports_filter!(),
-            "ORDER BY m.sort_key, m.id LIMIT $3 OFFSET $4"
-        ))
-        .bind(org.0)
-        .bind(actor.person_id.0)
-        .bind(page.limit)
-        .bind(page.offset)
-        .fetch_all(&mut *c)
-        .await)?;
-        let total = with_conn!(db, |c| sqlx::query_scalar(concat!(
-            reports_cte!(),
-            "SELECT COUNT(*) FROM memberships m ",
-            reports_filter!()
-        ))
-        .bind(org.0)
-        .bind(actor.person_id.0)
-        .fetch_one(&mut *c)
-        .await)?;
-        (rows, total)
+        .await)?,
     };
-    let members = rows
-        .into_iter()
-        .map(|r| {
-            Ok(Member {
-                given_name: r.p_given_name,
-                family_name: r.p_family_name,
-                email: r.p_email,
-                membership: r.membership.try_into()?,
-            })
-        })
-        .collect::<Result<_>>()?;
     Ok(MemberPage { members, total })
+}
+
+async fn member_page(
+    db: &mut Db,
+    shape: Shape,
+    org: OrganisationId,
+    manager: Option<uuid::Uuid>,
+    page: Page,
+    cursor: Option<Cursor>,
+) -> Result<String> {
+    let (org, size, offset) = (org.0, page.size, page.offset());
+    macro_rules! run {
+        ($shape:ident) => {
+            match (manager.is_some(), cursor) {
+                (false, None) => {
+                    fetch_member_page!(db, $shape, all, offset, org, size, offset, manager)
+                }
+                (false, Some(Cursor::After(id))) => {
+                    fetch_member_page!(db, $shape, all, after, org, size, id.0, manager)
+                }
+                (false, Some(Cursor::Before(id))) => {
+                    fetch_member_page!(db, $shape, all, before, org, size, id.0, manager)
+                }
+                (true, None) => {
+                    fetch_member_page!(db, $shape, reports, offset, org, size, offset, manager)
+                }
+                (true, Some(Cursor::After(id))) => {
+                    fetch_member_page!(db, $shape, reports, after, org, size, id.0, manager)
+                }
+                (true, Some(Cursor::Before(id))) => {
+                    fetch_member_page!(db, $shape, reports, before, org, size, id.0, manager)
+                }
+            }
+        };
+    }
+    Ok(match shape {
+        Shape::Full => run!(full),
+        Shape::Summary => run!(summary),
+    }?)
 }
 
 /// One membership, if the actor may see the member it belongs to.

@@ -246,6 +246,7 @@ pub async fn token_user(
     };
     Ok(CurrentUser {
         actor,
+        organisation: None,
         session_hash: String::new(),
         token: Some(found.id),
     })
@@ -309,6 +310,9 @@ pub async fn start_session(
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub actor: Actor,
+    /// The organisation the request's path names, loaded with the session (see
+    /// [`crate::ops::org_for_admin`]); `None` for API tokens and paths without one.
+    pub organisation: Option<store::sessions::OrganisationInContext>,
     /// The SHA-256 of the session token; empty when the caller came with an API token.
     pub session_hash: String,
     /// The API token the caller came with, if any.

@@ -219,7 +219,7 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
             Err(e) => return render_error(e.into_response(), tr, is_api),
         }
     } else if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        match load_user(&state, cookie.value()).await {
+        match load_user(&state, cookie.value(), req.uri().path()).await {
             Ok(Some((found, language))) => {
                 if let Some(language) = language {
                     tr = Tr::new(language);
@@ -284,34 +284,44 @@ pub(crate) fn append_cookie(
     }
 }
 
-/// The person behind a session token and their chosen language; `None` when the session is
-/// unknown or has expired (it is then deleted).
+/// The organisation slug a path names (`/org/{slug}/…`, `/api/v1/organisations/{slug}/…`).
+fn organisation_slug_in(path: &str) -> Option<&str> {
+    let rest = path
+        .strip_prefix("/org/")
+        .or_else(|| path.strip_prefix("/api/v1/organisations/"))?;
+    let slug = rest.split('/').next()?;
+    (!slug.is_empty()).then_some(slug)
+}
+
+/// The person behind a session token and their chosen language, with the organisation the
+/// path names; `None` when the session is unknown or has expired (it is then deleted).
 async fn load_user(
     state: &AppState,
     token: &str,
+    path: &str,
 ) -> Result<Option<(CurrentUser, Option<Language>)>, AppError> {
     let hash = auth::token_hash(token);
     let mut db = state.store.conn().await?;
-    let Some(session) = store::sessions::find(&mut db, &hash).await? else {
+    let slug = organisation_slug_in(path);
+    let Some(found) = store::sessions::find_signed_in(&mut db, &hash, slug).await? else {
         return Ok(None);
     };
     let now = store::now();
-    if session.expires_at <= now {
+    if found.session.expires_at <= now {
         store::sessions::delete(&mut db, &hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at > time::Duration::minutes(1) {
+    if now - found.session.last_seen_at > time::Duration::minutes(1) {
         store::sessions::touch(&mut db, &hash, now + state.config.session_idle).await?;
     }
-    let actor = store::actors::load(&mut db, session.person_id).await?;
-    let language = store::seam::my_language(&mut db, &actor).await?;
     Ok(Some((
         CurrentUser {
-            actor,
+            actor: found.actor,
+            organisation: found.organisation,
             session_hash: hash,
             token: None,
         },
-        language,
+        found.language,
     )))
 }
 
@@ -432,4 +442,32 @@ fn render_error(response: Response, tr: Tr, is_api: bool) -> Response {
         }
     }
     rendered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::organisation_slug_in;
+
+    #[test]
+    fn the_organisation_a_path_names_is_found_for_pages_and_the_api() {
+        assert_eq!(organisation_slug_in("/org/demo/admin/people"), Some("demo"));
+        assert_eq!(organisation_slug_in("/org/demo"), Some("demo"));
+        assert_eq!(
+            organisation_slug_in("/api/v1/organisations/demo/people"),
+            Some("demo")
+        );
+        assert_eq!(
+            organisation_slug_in("/api/v1/organisations/demo"),
+            Some("demo")
+        );
+        for none in [
+            "/profile",
+            "/org/",
+            "/api/v1/organisations",
+            "/organisations/demo",
+            "/",
+        ] {
+            assert_eq!(organisation_slug_in(none), None, "{none}");
+        }
+    }
 }

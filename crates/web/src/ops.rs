@@ -10,6 +10,7 @@ use store::organisations::{self, Organisation};
 use store::{memberships, roles};
 
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 
@@ -17,28 +18,80 @@ fn today() -> time::Date {
     store::now().date()
 }
 
-/// The organisation, if the actor administers it. Anyone else gets `NotFound`, so an
-/// organisation's existence is not revealed to outsiders.
-pub async fn org_for_admin(state: &AppState, actor: &Actor, slug: &str) -> AppResult<Organisation> {
+/// The organisation named `slug`: the one loaded with the session when the request's path
+/// names it (no second query, and whether the user is a current member of it comes along),
+/// else from the database.
+async fn org_named(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+) -> AppResult<(Organisation, Option<bool>)> {
+    if let Some(found) = user
+        .organisation
+        .as_ref()
+        .filter(|o| o.organisation.slug.as_str() == slug)
+    {
+        return Ok((found.organisation.clone(), Some(found.is_current_member)));
+    }
     let mut db = state.store.conn().await?;
-    let org = organisations::by_slug(&mut db, slug).await?;
-    if actor.is_org_admin(org.id) {
+    Ok((organisations::by_slug(&mut db, slug).await?, None))
+}
+
+/// The organisation, if the user administers it. Anyone else gets `NotFound`, so an
+/// organisation's existence is not revealed to outsiders.
+pub async fn org_for_admin(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+) -> AppResult<Organisation> {
+    let (org, _) = org_named(state, user, slug).await?;
+    if user.actor.is_org_admin(org.id) {
         Ok(org)
     } else {
         Err(AppError::NotFound)
     }
 }
 
-/// The organisation, if the actor belongs to it, holds a role in it, or operates the platform.
-pub async fn org_visible(state: &AppState, actor: &Actor, slug: &str) -> AppResult<Organisation> {
-    let mut db = state.store.conn().await?;
-    let org = organisations::by_slug(&mut db, slug).await?;
-    let member = memberships::is_current_member(&mut db, org.id, actor.person_id).await?;
-    if actor.operator || member || actor.organisations_with_roles().contains(&org.id) {
+/// The organisation, if the user belongs to it, holds a role in it, or operates the platform.
+pub async fn org_visible(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+) -> AppResult<Organisation> {
+    let (org, member) = org_named(state, user, slug).await?;
+    let actor = &user.actor;
+    if actor.operator || actor.organisations_with_roles().contains(&org.id) {
+        return Ok(org);
+    }
+    let member = match member {
+        Some(known) => known,
+        None => {
+            let mut db = state.store.conn().await?;
+            memberships::is_current_member(&mut db, org.id, actor.person_id).await?
+        }
+    };
+    if member {
         Ok(org)
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// A page of a long list from its query parameters: the page number (from 1) and, when the
+/// request came from a neighbouring page's link, the keyset cursor. A cursor that is not a
+/// membership id is ignored (the page number alone finds the page).
+pub fn list_page(
+    number: Option<i64>,
+    size: i64,
+    after: Option<&str>,
+    before: Option<&str>,
+) -> store::seam::Page {
+    use store::seam::{Cursor, Page};
+    let id = |raw: Option<&str>| raw.and_then(|r| r.parse::<domain::MembershipId>().ok());
+    let cursor = id(after)
+        .map(Cursor::After)
+        .or_else(|| id(before).map(Cursor::Before));
+    Page::numbered(number.unwrap_or(1), size).from_cursor(cursor)
 }
 
 fn require_operator(actor: &Actor) -> AppResult<()> {

@@ -181,6 +181,8 @@ pub struct MembershipDto {
     position: Option<String>,
     employee_number: Option<String>,
     manager_id: Option<PersonId>,
+    /// The manager's name; absent in lists (they name the manager by id).
+    #[serde(skip_serializing_if = "Option::is_none")]
     manager_name: Option<String>,
     #[schema(value_type = String, format = Date)]
     #[serde(with = "iso_date")]
@@ -381,9 +383,7 @@ async fn get_organisation(
     ApiUser(user): ApiUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<OrganisationDto>> {
-    Ok(Json(
-        ops::org_visible(&state, &user.actor, &slug).await?.into(),
-    ))
+    Ok(Json(ops::org_visible(&state, &user, &slug).await?.into()))
 }
 
 /// Replace an organisation's settings (its admins and operators).
@@ -396,7 +396,7 @@ async fn put_organisation(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<OrganisationSettingsInput>,
 ) -> AppResult<Json<OrganisationDto>> {
-    let org = ops::org_visible(&state, &user.actor, &slug).await?;
+    let org = ops::org_visible(&state, &user, &slug).await?;
     Ok(Json(
         ops::update_organisation(&state, &user.actor, &org, &body)
             .await?
@@ -423,7 +423,7 @@ async fn list_units(
     ApiUser(user): ApiUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Vec<UnitDto>>> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
     let units = store::units::tree(&mut db, org.id).await?;
     Ok(Json(
@@ -462,7 +462,7 @@ async fn create_unit(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<NewUnit>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let id = ops::create_unit(&state, &user.actor, &org, &body.parent_id, &body.name).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
 }
@@ -492,25 +492,60 @@ pub struct Paging {
     page: Option<i64>,
     /// Rows per page (1–500, default 100).
     per_page: Option<i64>,
+    /// Start after this membership (the last one of the previous page): the fast way through
+    /// a long list. The `Link` header's `next` carries it.
+    after: Option<String>,
+    /// End before this membership (the first one of the next page).
+    before: Option<String>,
 }
 
-/// The memberships the caller may see, a page at a time (the total is in `X-Total-Count`):
-/// all for an admin, their people's for a manager.
+/// The memberships the caller may see, in name order, a page at a time: all for an admin,
+/// their people's for a manager. The total is in `X-Total-Count`; `Link` (RFC 8288) names the
+/// `next` and `prev` pages. List rows name the manager by id only.
 #[utoipa::path(get, path = "/organisations/{slug}/people", tag = "people", params(("slug" = String, Path), Paging),
-    responses((status = 200, body = Vec<MemberDto>, headers(("X-Total-Count" = i64))), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<MemberDto>, headers(("X-Total-Count" = i64), ("Link" = String))), (status = 404, body = Problem)))]
 async fn list_people(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(slug): Path<String>,
     axum::extract::Query(paging): axum::extract::Query<Paging>,
 ) -> AppResult<Response> {
-    let org = ops::org_visible(&state, &user.actor, &slug).await?;
+    let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
-    let page =
-        store::seam::Page::numbered(paging.page.unwrap_or(1), paging.per_page.unwrap_or(100));
-    let listed = store::seam::members(&mut db, &user.actor, org.id, page).await?;
+    let page = ops::list_page(
+        paging.page,
+        paging.per_page.unwrap_or(100),
+        paging.after.as_deref(),
+        paging.before.as_deref(),
+    );
+    let listed = store::seam::members(&mut db, &user.actor, &org, page).await?;
+    let base = format!(
+        "/api/v1/organisations/{}/people?per_page={}",
+        org.slug, page.size
+    );
+    let mut links = Vec::new();
+    if let Some(first) = listed.members.first().filter(|_| page.number > 1) {
+        let (n, id) = (page.number - 1, first.membership.id);
+        links.push(format!("<{base}&page={n}&before={id}>; rel=\"prev\""));
+    }
+    if let Some(last) = listed
+        .members
+        .last()
+        .filter(|_| page.number * page.size < listed.total)
+    {
+        let (n, id) = (page.number + 1, last.membership.id);
+        links.push(format!("<{base}&page={n}&after={id}>; rel=\"next\""));
+    }
     let body: Vec<MemberDto> = listed.members.iter().map(Into::into).collect();
-    Ok(([("x-total-count", listed.total.to_string())], Json(body)).into_response())
+    let mut response = ([("x-total-count", listed.total.to_string())], Json(body)).into_response();
+    if !links.is_empty()
+        && let Ok(value) = axum::http::HeaderValue::from_str(&links.join(", "))
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, value);
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -529,7 +564,7 @@ async fn create_person(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<NewPersonRequest>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let id = ops::create_person(&state, &user.actor, &org, &body.person, &body.membership).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
 }
@@ -543,7 +578,7 @@ async fn get_person(
     ApiUser(user): ApiUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<PersonDto>> {
-    let org = ops::org_visible(&state, &user.actor, &slug).await?;
+    let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
     Ok(Json(
         store::seam::person_in_org(&mut db, &user.actor, org.id, parse_id(&id)?)
@@ -568,7 +603,7 @@ async fn add_membership(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<NewMembershipRequest>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let id = ops::add_membership(&state, &user.actor, &org, &body.email, &body.membership).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
 }
@@ -583,7 +618,7 @@ async fn put_membership(
     Path((slug, id)): Path<(String, String)>,
     ApiJson(body): ApiJson<MembershipInput>,
 ) -> AppResult<Json<MembershipDto>> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let id: MembershipId = parse_id(&id)?;
     ops::update_membership(&state, &user.actor, &org, id, &body).await?;
     let mut db = state.store.conn().await?;
@@ -603,7 +638,7 @@ async fn send_invitation(
     ApiUser(user): ApiUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     ops::invite(&state, &user.actor, &org, parse_id(&id)?, ctx.0.tr).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -621,7 +656,7 @@ async fn grant_role(
     ApiUser(user): ApiUser,
     Path((slug, id, role)): Path<(String, String, String)>,
 ) -> AppResult<StatusCode> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     ops::set_role(
         &state,
         &user.actor,
@@ -643,7 +678,7 @@ async fn revoke_role(
     ApiUser(user): ApiUser,
     Path((slug, id, role)): Path<(String, String, String)>,
 ) -> AppResult<StatusCode> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     ops::set_role(
         &state,
         &user.actor,

@@ -13,10 +13,10 @@ use domain::person::{MembershipInput, MembershipKind, MembershipStatus, NewPerso
 use domain::{FieldErrors, MembershipId, PersonId};
 use serde::{Deserialize, Serialize};
 use store::organisations::Organisation;
-use store::seam::{Member, Page, PersonView};
+use store::seam::{MemberPage, MemberSummary, Page, PersonView};
 use store::units::Unit;
 
-use super::profile::{MembershipRow, membership_rows, period};
+use super::profile::{MembershipRow, membership_rows};
 use super::{Ctx, DoneQuery, Layout, PageForm, render, render_invalid};
 use crate::AppState;
 use crate::auth::{CurrentUser, PageUser};
@@ -103,7 +103,7 @@ pub async fn overview(
     Path(slug): Path<String>,
     done: DoneQuery,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let form = settings_form(&ctx, &org, settings_values(&org), &FieldErrors::new());
     render(&OverviewPage {
         l: ctx.layout("admin.title", done.done.as_deref()),
@@ -120,7 +120,7 @@ pub async fn save_settings(
     Path(slug): Path<String>,
     PageForm(input): PageForm<OrganisationSettingsInput>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     match ops::update_organisation(&state, &user.actor, &org, &input).await {
         Ok(org) => Ok(Redirect::to(&format!("/org/{}/admin?done=saved", org.slug)).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -204,7 +204,7 @@ pub async fn units(
     Path(slug): Path<String>,
     done: DoneQuery,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     render(
         &units_page(
             &state,
@@ -225,7 +225,7 @@ pub async fn create_unit(
     Path(slug): Path<String>,
     PageForm(input): PageForm<UnitForm>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     match ops::create_unit(&state, &user.actor, &org, &input.parent_id, &input.name).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/org/{}/admin/units?done=created", org.slug)).into_response(),
@@ -235,37 +235,6 @@ pub async fn create_unit(
         }
         Err(e) => Err(e),
     }
-}
-
-pub struct MemberRow {
-    pub person_id: PersonId,
-    pub name: String,
-    pub email: String,
-    pub unit: String,
-    pub position: String,
-    pub kind: String,
-    pub status: String,
-    pub period: String,
-}
-
-fn member_rows(tr: Tr, members: &[Member]) -> Vec<MemberRow> {
-    members
-        .iter()
-        .map(|m| MemberRow {
-            person_id: m.membership.person_id,
-            name: format!("{} {}", m.given_name, m.family_name),
-            email: m.email.clone(),
-            unit: m.membership.unit_name.clone().unwrap_or_default(),
-            position: m.membership.position.clone().unwrap_or_default(),
-            kind: tr
-                .get(&format!("kind.{}", m.membership.kind.as_str()))
-                .to_owned(),
-            status: tr
-                .get(&format!("status.{}", m.membership.status.as_str()))
-                .to_owned(),
-            period: period(tr, m.membership.starts_on, m.membership.ends_on),
-        })
-        .collect()
 }
 
 /// The membership fields, shared by the create, add-existing and edit forms.
@@ -318,7 +287,7 @@ struct PeoplePage {
     l: Layout,
     t: Tr,
     org: Organisation,
-    members: Vec<MemberRow>,
+    members: Vec<MemberSummary>,
     pager: Pager,
 }
 
@@ -347,15 +316,26 @@ pub struct Pager {
 pub const PAGE_SIZE: i64 = 50;
 
 impl Pager {
-    fn new(base: &str, page: i64, total: i64) -> Self {
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    /// Links to the neighbours of `listed`, page `page` of a list at `base`. The links carry
+    /// the first and last membership of this page, so the next request reads its page from the
+    /// index by keyset instead of skipping every row before it.
+    fn new(base: &str, page: i64, listed: &MemberPage<MemberSummary>) -> Self {
+        let pages = ((listed.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let page = page.clamp(1, pages);
+        let first = listed.members.first().map(|m| m.membership_id);
+        let last = listed.members.last().map(|m| m.membership_id);
         Self {
             page,
             pages,
-            total,
-            prev: (page > 1).then(|| format!("{base}?page={}", page - 1)),
-            next: (page < pages).then(|| format!("{base}?page={}", page + 1)),
+            total: listed.total,
+            prev: (page > 1).then(|| match first {
+                Some(id) => format!("{base}?page={}&before={id}", page - 1),
+                None => format!("{base}?page={}", page - 1),
+            }),
+            next: (page < pages).then(|| match last {
+                Some(id) => format!("{base}?page={}&after={id}", page + 1),
+                None => format!("{base}?page={}", page + 1),
+            }),
         }
     }
 }
@@ -372,26 +352,20 @@ async fn people_page(
     user: &CurrentUser,
     org: Organisation,
     done: Option<&str>,
-    page: i64,
+    page: Page,
 ) -> AppResult<PeoplePage> {
     let tr = ctx.0.tr;
     let mut db = state.store.conn().await?;
-    let listed = store::seam::members(
-        &mut db,
-        &user.actor,
-        org.id,
-        Page::numbered(page, PAGE_SIZE),
-    )
-    .await?;
+    let listed = store::seam::member_summaries(&mut db, &user.actor, &org, page).await?;
     let pager = Pager::new(
         &format!("/org/{}/admin/people", org.slug),
-        page,
-        listed.total,
+        page.number,
+        &listed,
     );
     Ok(PeoplePage {
         l: ctx.layout("people.title", done),
         t: tr,
-        members: member_rows(tr, &listed.members),
+        members: listed.members,
         pager,
         org,
     })
@@ -471,7 +445,7 @@ pub async fn new_person(
     PageUser(user): PageUser,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     render(&new_person_page(&state, &ctx, org, PeopleInput::Blank).await?)
 }
 
@@ -482,7 +456,7 @@ pub async fn people(
     Path(slug): Path<String>,
     done: DoneQuery,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     render(
         &people_page(
             &state,
@@ -490,7 +464,7 @@ pub async fn people(
             &user,
             org,
             done.done.as_deref(),
-            done.page.unwrap_or(1),
+            done.list_page(PAGE_SIZE),
         )
         .await?,
     )
@@ -503,7 +477,7 @@ pub async fn create_person(
     Path(slug): Path<String>,
     PageForm(input): PageForm<CreatePersonForm>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     match ops::create_person(&state, &user.actor, &org, &input.person, &input.membership).await {
         Ok(id) => Ok(
             Redirect::to(&format!("/org/{}/admin/people/{id}?done=created", org.slug))
@@ -523,7 +497,7 @@ pub async fn add_existing(
     Path(slug): Path<String>,
     PageForm(input): PageForm<ExistingPersonForm>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     match ops::add_membership(&state, &user.actor, &org, &input.email, &input.membership).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/org/{}/admin/people?done=added", org.slug)).into_response())
@@ -652,7 +626,7 @@ pub async fn person(
     Path((slug, id)): Path<(String, String)>,
     done: DoneQuery,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     render(
         &person_page(
             &state,
@@ -674,7 +648,7 @@ pub async fn save_membership(
     Path((slug, id)): Path<(String, String)>,
     PageForm(input): PageForm<MembershipInput>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let id: MembershipId = id.parse().map_err(|_| AppError::NotFound)?;
     let membership = {
         let mut db = state.store.conn().await?;
@@ -714,7 +688,7 @@ pub async fn set_role(
     Path((slug, id)): Path<(String, String)>,
     PageForm(input): PageForm<RoleForm>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let person = person_id(&id)?;
     let role = OrgRole::parse(&input.role).map_err(|code| FieldErrors::single("role", code))?;
     ops::set_role(
@@ -739,7 +713,7 @@ struct TeamPage {
     l: Layout,
     t: Tr,
     org: Organisation,
-    members: Vec<MemberRow>,
+    members: Vec<MemberSummary>,
     pager: Pager,
 }
 
@@ -751,21 +725,16 @@ pub async fn team(
     Path(slug): Path<String>,
     query: DoneQuery,
 ) -> AppResult<Response> {
-    let org = ops::org_visible(&state, &user.actor, &slug).await?;
+    let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
-    let page = query.page.unwrap_or(1);
-    let listed = store::seam::members(
-        &mut db,
-        &user.actor,
-        org.id,
-        Page::numbered(page, PAGE_SIZE),
-    )
-    .await?;
+    let page = query.list_page(PAGE_SIZE);
+    let listed = store::seam::member_summaries(&mut db, &user.actor, &org, page).await?;
+    let pager = Pager::new(&format!("/org/{}/team", org.slug), page.number, &listed);
     render(&TeamPage {
         l: ctx.layout("team.title", None),
         t: ctx.0.tr,
-        members: member_rows(ctx.0.tr, &listed.members),
-        pager: Pager::new(&format!("/org/{}/team", org.slug), page, listed.total),
+        members: listed.members,
+        pager,
         org,
     })
 }
@@ -776,7 +745,7 @@ pub async fn invite(
     PageUser(user): PageUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let person = person_id(&id)?;
     ops::invite(&state, &user.actor, &org, person, ctx.0.tr).await?;
     Ok(Redirect::to(&format!(

@@ -111,7 +111,7 @@ pub async fn show(
     PageUser(user): PageUser,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     render(&page(&ctx, org, None, None))
 }
 
@@ -143,7 +143,7 @@ pub async fn preview(
     Path(slug): Path<String>,
     req: Request,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let bytes = uploaded(req, &state).await?;
     let report = ops::import_people(&state, &org, &bytes, true, false, &|_| {}).await?;
     let content = String::from_utf8(bytes).ok();
@@ -170,7 +170,7 @@ pub async fn apply(
     Path(slug): Path<String>,
     PageForm(form): PageForm<ApplyForm>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let skip = form.skip_invalid == "true";
     let report =
         ops::import_people(&state, &org, form.content.as_bytes(), false, skip, &|_| {}).await?;

@@ -139,6 +139,22 @@ pub struct Done {
     pub done: Option<String>,
     /// The page of a long list (from 1).
     pub page: Option<i64>,
+    /// Keyset links of a long list: the membership just before (`after`) or after (`before`)
+    /// the page (see [`store::seam::Page`]).
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+impl Done {
+    /// The page of a long list this query asks for, `size` rows.
+    pub fn list_page(&self, size: i64) -> store::seam::Page {
+        crate::ops::list_page(
+            self.page,
+            size,
+            self.after.as_deref(),
+            self.before.as_deref(),
+        )
+    }
 }
 
 pub type DoneQuery = Query<Done>;
@@ -158,7 +174,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for PageForm
 }
 
 pub fn render(page: &impl Template) -> AppResult<Response> {
-    Ok(Html(page.render()?).into_response())
+    // Room for a long page up front: growing a 14 KB list page from the template's own size
+    // hint copied it several times.
+    let mut html = String::with_capacity(16 * 1024);
+    page.render_into(&mut html)?;
+    Ok(Html(html).into_response())
 }
 
 /// Renders a page again with status 422 after invalid input.

@@ -82,13 +82,6 @@ struct ProfilePage {
     form: FormView,
 }
 
-pub(super) fn period(tr: Tr, start: time::Date, end: Option<time::Date>) -> String {
-    match end {
-        Some(end) => format!("{start} – {end}"),
-        None => tr.fill("membership.since", &[("date", &start.to_string())]),
-    }
-}
-
 pub(super) fn membership_rows(
     tr: Tr,
     view: &PersonView,
@@ -102,12 +95,12 @@ pub(super) fn membership_rows(
                 .find(|o| o.id == m.organisation_id)
                 .map(|o| o.name.clone())
                 .unwrap_or_default(),
-            kind: tr.get(&format!("kind.{}", m.kind.as_str())).to_owned(),
+            kind: tr.kind(&m.kind).to_owned(),
             unit: m.unit_name.clone().unwrap_or_default(),
             position: m.position.clone().unwrap_or_default(),
             manager: m.manager_name.clone().unwrap_or_default(),
-            period: period(tr, m.starts_on, m.ends_on),
-            status: tr.get(&format!("status.{}", m.status.as_str())).to_owned(),
+            period: tr.period(&m.starts_on, &m.ends_on),
+            status: tr.status(&m.status).to_owned(),
             source: tr.get(&format!("source.{}", m.source.as_str())).to_owned(),
         })
         .collect()

@@ -139,7 +139,7 @@ async fn organisational(
     user: &CurrentUser,
     slug: &str,
 ) -> AppResult<(Place, store::organisations::Organisation)> {
-    let org = ops::org_for_admin(state, &user.actor, slug).await?;
+    let org = ops::org_for_admin(state, user, slug).await?;
     let mut db = state.store.conn().await?;
     let place = Place {
         owner_tokens: store::api_tokens::of_organisation(&mut db, org.id).await?,
@@ -288,7 +288,7 @@ pub async fn revoke_service(
     PageUser(user): PageUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let org = ops::org_for_admin(&state, &user.actor, &slug).await?;
+    let org = ops::org_for_admin(&state, &user, &slug).await?;
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut db = state.store.conn().await?;
     store::api_tokens::revoke(&mut db, Revoker::Organisation(org.id), id).await?;
