@@ -40,7 +40,7 @@ TAVLE_LOG_FILTER=warn $tavle $args serve --addr 127.0.0.1:$port &
 server=$!
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:$port/readyz >/dev/null && break; sleep 0.2; done
 
-for scenario in profile people mixed; do
+for scenario in ceiling profile people people-jump mixed; do
   echo "== load: $scenario"
   $load --url http://127.0.0.1:$port --org bench --scenario $scenario --users 64 \
         --concurrency "$concurrency" --duration "$duration" --server-pid $server

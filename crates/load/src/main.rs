@@ -13,10 +13,16 @@ use hdrhistogram::Histogram;
 enum Scenario {
     /// Each worker, signed in as its own person, requests `/profile`.
     Profile,
-    /// Workers signed in as the organisation admin page through `/org/{org}/admin/people`.
+    /// Workers signed in as the organisation admin browse `/org/{org}/admin/people`: open a
+    /// page by its number, then follow its "next" link nine times (keyset paging), then jump.
     People,
+    /// Every request opens a people-list page by its number (`?page=N`, spread over the list).
+    PeopleJump,
     /// Half and half.
     Mixed,
+    /// `/healthz` (no database, no session): the stack's ceiling on this machine at this
+    /// moment, to read the other figures against (shared machines vary by a third or more).
+    Ceiling,
 }
 
 #[derive(Parser, Debug)]
@@ -47,15 +53,27 @@ struct Args {
     server_pid: Option<u32>,
 }
 
+/// A signed-in person: the cookies the login set, sent on every request. (No cookie store:
+/// matching cookies per request would cost the load generator more than the server.)
 struct Session {
     client: reqwest::Client,
+    cookie: String,
 }
 
-async fn login(base: &str, email: &str, password: &str) -> anyhow::Result<(Session, Duration)> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .pool_max_idle_per_host(4)
-        .build()?;
+impl Session {
+    fn get(&self, url: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(url)
+            .header(reqwest::header::COOKIE, &self.cookie)
+    }
+}
+
+async fn login(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<(Session, Duration)> {
     let started = Instant::now();
     let r = client
         .post(format!("{base}/api/v1/session"))
@@ -67,7 +85,20 @@ async fn login(base: &str, email: &str, password: &str) -> anyhow::Result<(Sessi
     if !r.status().is_success() {
         bail!("login of {email} failed: {}", r.status());
     }
-    Ok((Session { client }, took))
+    let cookie = r
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok((
+        Session {
+            client: client.clone(),
+            cookie,
+        },
+        took,
+    ))
 }
 
 fn histogram() -> Histogram<u64> {
@@ -86,6 +117,55 @@ fn summary(name: &str, h: &Histogram<u64>) -> String {
         ms(h.value_at_quantile(0.999)),
         ms(h.max())
     )
+}
+
+/// An HTTP/1.1 keep-alive connection to the server.
+struct Connection {
+    sender: hyper::client::conn::http1::SendRequest<http_body_util::Empty<hyper::body::Bytes>>,
+    authority: String,
+}
+
+impl Connection {
+    async fn open(authority: &str) -> anyhow::Result<Self> {
+        let stream = tokio::net::TcpStream::connect(authority)
+            .await
+            .with_context(|| format!("cannot reach {authority}"))?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        Ok(Self {
+            sender,
+            authority: authority.to_owned(),
+        })
+    }
+
+    /// GETs `path` with the session's cookies; the status and the whole body.
+    async fn get(
+        &mut self,
+        path: &str,
+        cookie: &str,
+    ) -> anyhow::Result<(hyper::StatusCode, hyper::body::Bytes)> {
+        use http_body_util::BodyExt;
+        let request = hyper::Request::get(path)
+            .header(hyper::header::HOST, &self.authority)
+            .header(hyper::header::COOKIE, cookie)
+            .body(http_body_util::Empty::new())?;
+        self.sender.ready().await?;
+        let response = self.sender.send_request(request).await?;
+        let status = response.status();
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok((status, body))
+    }
+}
+
+/// The target of a page's `rel="next"` link, if it has one.
+fn next_link(html: &[u8]) -> Option<String> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    let end = find(html, b"\" rel=\"next\"")?;
+    let start = find(html.get(..end)?, b"href=\"")? + b"href=\"".len();
+    let href = std::str::from_utf8(html.get(start..end)?).ok()?;
+    Some(href.replace("&#38;", "&").replace("&amp;", "&"))
 }
 
 fn resident_memory(pid: u32) -> Option<String> {
@@ -110,8 +190,11 @@ async fn main() -> anyhow::Result<()> {
     let domain = format!("{}.example", args.org);
 
     // Log in: the admin, and `users` people, a few at a time (argon2 is meant to be slow).
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency.max(4))
+        .build()?;
     let mut logins = histogram();
-    let (admin, took) = login(&base, &format!("p0@{domain}"), &args.password).await?;
+    let (admin, took) = login(&client, &base, &format!("p0@{domain}"), &args.password).await?;
     logins.record(took.as_micros() as u64).ok();
     let admin = Arc::new(admin);
     let mut people = Vec::new();
@@ -119,12 +202,13 @@ async fn main() -> anyhow::Result<()> {
         let tasks: Vec<_> = chunk
             .iter()
             .map(|i| {
-                let (base, email, password) = (
+                let (client, base, email, password) = (
+                    client.clone(),
                     base.clone(),
                     format!("p{i}@{domain}"),
                     args.password.clone(),
                 );
-                tokio::spawn(async move { login(&base, &email, &password).await })
+                tokio::spawn(async move { login(&client, &base, &email, &password).await })
             })
             .collect();
         for task in tasks {
@@ -135,8 +219,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let pages = {
         let r = admin
-            .client
-            .get(format!(
+            .get(&format!(
                 "{base}/api/v1/organisations/{}/people?per_page=50",
                 args.org
             ))
@@ -153,6 +236,11 @@ async fn main() -> anyhow::Result<()> {
 
     let warmup = Duration::from_secs(2);
     let measure = Duration::from_secs(args.duration);
+    let authority = base
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(&base)
+        .to_owned();
     let start = Instant::now();
     let mut workers = Vec::new();
     for w in 0..args.concurrency {
@@ -161,37 +249,59 @@ async fn main() -> anyhow::Result<()> {
             .cloned()
             .unwrap_or_else(|| admin.clone());
         let admin = admin.clone();
-        let (base, org) = (base.clone(), args.org.clone());
+        let (authority, org) = (authority.clone(), args.org.clone());
         let scenario = args.scenario;
         workers.push(tokio::spawn(async move {
+            // One keep-alive connection per worker, spoken to with hyper directly: a general
+            // client's per-request work (URL parsing, pooling, redirects) would take CPU the
+            // server shares on a small machine.
+            let mut conn = Connection::open(&authority).await?;
             let mut h = histogram();
             let mut errors = 0u64;
             let mut n = 0u64;
+            let mut next: Option<String> = None;
+            let mut jumps = 0i64;
             loop {
                 let elapsed = start.elapsed();
                 if elapsed >= warmup + measure {
                     break;
                 }
                 let people_page = match scenario {
-                    Scenario::Profile => false,
-                    Scenario::People => true,
+                    Scenario::Profile | Scenario::Ceiling => false,
+                    Scenario::People | Scenario::PeopleJump => true,
                     Scenario::Mixed => (n + w as u64).is_multiple_of(2),
                 };
-                let (session, url) = if people_page {
-                    (
-                        &admin,
-                        format!(
-                            "{base}/org/{org}/admin/people?page={}",
-                            1 + (n as i64 * 7 + w as i64) % pages
-                        ),
-                    )
+                let browse = !matches!(scenario, Scenario::PeopleJump);
+                let (session, path) = if people_page {
+                    let path = match next.take().filter(|_| browse) {
+                        Some(path) => path,
+                        None => {
+                            jumps += 1;
+                            format!(
+                                "/org/{org}/admin/people?page={}",
+                                1 + (jumps * 37 + w as i64 * 13) % pages
+                            )
+                        }
+                    };
+                    (&admin, path)
+                } else if matches!(scenario, Scenario::Ceiling) {
+                    (&person, "/healthz".to_owned())
                 } else {
-                    (&person, format!("{base}/profile"))
+                    (&person, "/profile".to_owned())
                 };
                 let t = Instant::now();
-                let ok = match session.client.get(&url).send().await {
-                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-                    Err(_) => false,
+                let ok = match conn.get(&path, &session.cookie).await {
+                    Ok((status, body)) if status.is_success() => {
+                        if people_page && browse && n % 10 != 9 {
+                            next = next_link(&body);
+                        }
+                        true
+                    }
+                    Ok(_) => false,
+                    Err(_) => {
+                        conn = Connection::open(&authority).await?;
+                        false
+                    }
                 };
                 if elapsed >= warmup {
                     if ok {
@@ -202,13 +312,13 @@ async fn main() -> anyhow::Result<()> {
                 }
                 n += 1;
             }
-            (h, errors)
+            anyhow::Ok((h, errors))
         }));
     }
     let mut all = histogram();
     let mut errors = 0;
     for worker in workers {
-        let (h, e) = worker.await?;
+        let (h, e) = worker.await??;
         all.add(&h).ok();
         errors += e;
     }
