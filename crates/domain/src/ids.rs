@@ -56,6 +56,46 @@ id_type!(
     /// A person's membership (employment, study, …) in one organisation.
     MembershipId
 );
+id_type!(
+    /// A course, owned by one organisation.
+    CourseId
+);
+id_type!(
+    /// A module (section) of a course.
+    ModuleId
+);
+id_type!(
+    /// An activity in a course: content, quiz, assignment, survey, event or external record.
+    ActivityId
+);
+id_type!(
+    /// One taking of a course by one person (a re-take is a new enrollment).
+    EnrollmentId
+);
+id_type!(
+    /// A stored file (uploads are kept under their content hash).
+    FileId
+);
+id_type!(
+    /// A requirement of an organisation: a course its people (or some of them) must complete.
+    RequirementId
+);
+id_type!(
+    /// A certificate issued on completing a course.
+    CertificateId
+);
+id_type!(
+    /// A post in a course's discussion (a thread's first post, or a reply).
+    PostId
+);
+id_type!(
+    /// A submission to an assignment.
+    SubmissionId
+);
+id_type!(
+    /// A registration for an event.
+    RegistrationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,10 +5,14 @@
 pub mod access;
 pub mod ids;
 pub mod import;
+pub mod learning;
 pub mod machine;
 pub mod org;
 pub mod person;
 pub mod validation;
 
-pub use ids::{MembershipId, OrganisationId, PersonId, UnitId};
+pub use ids::{
+    ActivityId, CertificateId, CourseId, EnrollmentId, FileId, MembershipId, ModuleId,
+    OrganisationId, PersonId, PostId, RegistrationId, RequirementId, SubmissionId, UnitId,
+};
 pub use validation::{FieldError, FieldErrors};

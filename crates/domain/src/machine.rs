@@ -15,16 +15,19 @@ pub enum Area {
     People,
     /// Organisations, their settings and units.
     Organisations,
+    /// Courses, their content, enrollments, progress, requirements and reports.
+    Learning,
 }
 
 impl Area {
-    pub const ALL: [Self; 3] = [Self::Me, Self::People, Self::Organisations];
+    pub const ALL: [Self; 4] = [Self::Me, Self::People, Self::Organisations, Self::Learning];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Me => "me",
             Self::People => "people",
             Self::Organisations => "organisations",
+            Self::Learning => "learning",
         }
     }
 
@@ -35,6 +38,11 @@ impl Area {
         match (parts.next(), parts.next(), parts.next()) {
             (Some("me"), _, _) => Some(Self::Me),
             (Some("organisations"), Some(_), Some("people" | "memberships")) => Some(Self::People),
+            (
+                Some("organisations"),
+                Some(_),
+                Some("courses" | "requirements" | "files" | "reports" | "team"),
+            ) => Some(Self::Learning),
             (Some("organisations"), _, _) => Some(Self::Organisations),
             _ => None,
         }
@@ -176,6 +184,14 @@ mod tests {
         assert_eq!(
             Area::of_path("/api/v1/organisations"),
             Some(Area::Organisations)
+        );
+        assert_eq!(
+            Area::of_path("/api/v1/organisations/demo/courses/01J/enrollments"),
+            Some(Area::Learning)
+        );
+        assert_eq!(
+            Area::of_path("/api/v1/organisations/demo/team/requirements"),
+            Some(Area::Learning)
         );
         assert_eq!(Area::of_path("/api/v1/session"), None);
         assert_eq!(Area::of_path("/profile"), None);

@@ -11,6 +11,9 @@ pub struct FieldError {
     pub field: String,
     /// Stable snake_case code, e.g. `required`, `invalid_email`.
     pub code: String,
+    /// Values for the message's `{name}` placeholders (which question, which line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<(String, String)>,
 }
 
 /// Every problem found in one input, so the person can fix them all at once.
@@ -30,9 +33,18 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, code: &str) {
+        self.add_with(field, code, &[]);
+    }
+
+    /// An error whose message names something, e.g. `("question", "3")`.
+    pub fn add_with(&mut self, field: &str, code: &str, params: &[(&str, &str)]) {
         self.0.push(FieldError {
             field: field.into(),
             code: code.into(),
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         });
     }
 
@@ -41,6 +53,11 @@ impl FieldErrors {
     }
 
     /// The first error's code for `field`, if any.
+    /// The first error of `field`, with its parameters.
+    pub fn error_for(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
+    }
+
     pub fn for_field(&self, field: &str) -> Option<&str> {
         self.0
             .iter()

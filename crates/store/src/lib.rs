@@ -23,6 +23,7 @@ pub mod bulk;
 pub mod identities;
 pub mod import;
 pub mod jobs;
+pub mod learning;
 pub mod login_tokens;
 pub mod memberships;
 pub mod organisations;
@@ -56,6 +57,9 @@ pub enum StoreError {
     /// A stored value no longer parses (a bug or a hand-edited database).
     #[error("stored {0} is not valid")]
     Corrupt(&'static str),
+    /// A background writer (group commit) has stopped.
+    #[error("the progress writer has stopped")]
+    Unavailable,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -117,7 +121,10 @@ impl Store {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // Every commit is on disk before it is acknowledged, power loss included (in WAL
+            // mode NORMAL survives a crash of the program, not of the machine). Progress comes
+            // through a group-commit writer, so one sync serves many changes.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .pragma("secure_delete", "ON")
             // Reads map the database file instead of copying each page with pread into every

@@ -276,10 +276,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .await
                     .map_err(|_| anyhow::anyhow!("--org: no organisation {org:?}"))?
             };
-            let state = web::AppState {
-                store,
-                config: std::sync::Arc::new(config.web()),
-            };
+            let state = web::AppState::new(store, config.web());
             let rows = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
             let bar = indicatif::ProgressBar::new(rows);
             bar.set_style(
@@ -353,10 +350,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let config = load_config(&cli.global, None)?;
             let store = crate::open_store(&config).await?;
-            let state = web::AppState {
-                store: store.clone(),
-                config: std::sync::Arc::new(config.web()),
-            };
+            let state = web::AppState::new(store.clone(), config.web());
             let mut db = store.conn().await?;
             let holder = match (&person, &org, &service_account) {
                 (Some(email), _, _) => {

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// Keys a `TAVLE_*` variable may set (others, such as the test variables, are not configuration).
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 12] = [
     "public_url",
     "mail_from",
     "smtp_url",
@@ -20,6 +20,7 @@ const ENV_KEYS: [&str; 11] = [
     "secure_cookies",
     "session_idle_minutes",
     "max_body_bytes",
+    "max_upload_bytes",
     "log_format",
     "log_filter",
 ];
@@ -47,6 +48,8 @@ pub struct Config {
     pub session_idle_minutes: u32,
     /// Request bodies larger than this are refused with 413.
     pub max_body_bytes: usize,
+    /// Uploads (assignments, proofs of training, images) may be this large.
+    pub max_upload_bytes: usize,
     pub log_format: LogFormat,
     /// A tracing filter such as `info` or `tavle_web=debug,info`.
     pub log_filter: String,
@@ -91,6 +94,7 @@ impl Default for Config {
             secure_cookies: false,
             session_idle_minutes: 480,
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 50 * 1024 * 1024,
             log_format: LogFormat::Text,
             log_filter: "info".into(),
             public_url: "http://127.0.0.1:8080".into(),
@@ -144,6 +148,8 @@ impl Config {
             session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes.max(1))),
             max_body_bytes: self.max_body_bytes,
             public_url: self.public_url.clone(),
+            max_upload_bytes: self.max_upload_bytes,
+            data_dir: self.data_dir.clone(),
         }
     }
 
@@ -203,6 +209,7 @@ impl Config {
             self.session_idle_minutes.to_string(),
         );
         line("max_body_bytes", self.max_body_bytes.to_string());
+        line("max_upload_bytes", self.max_upload_bytes.to_string());
         line(
             "log_format",
             quoted(match self.log_format {

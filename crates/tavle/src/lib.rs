@@ -46,10 +46,7 @@ pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = web::app(web::AppState {
-        store,
-        config: std::sync::Arc::new(config.web()),
-    });
+    let app = web::app(web::AppState::new(store, config.web()));
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())

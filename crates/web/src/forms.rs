@@ -115,7 +115,7 @@ impl FormBuilder {
         kind: &'static str,
         required: bool,
     ) -> &mut Field {
-        let error = self.errors.for_field(name).map(|code| self.tr.error(code));
+        let error = self.errors.error_for(name).map(|e| self.tr.field_error(e));
         self.form.fields.push(Field {
             name,
             label: self.tr.get(label_key).to_owned(),
@@ -216,7 +216,7 @@ impl FormBuilder {
         // Errors on fields the form does not show (rare) still reach the person.
         for e in &self.errors.0 {
             if !self.form.fields.iter().any(|f| f.name == e.field) {
-                errors.push((String::new(), self.tr.error(&e.code)));
+                errors.push((String::new(), self.tr.field_error(e)));
             }
         }
         self.form.errors = errors;

@@ -144,6 +144,16 @@ impl Tr {
         }
     }
 
+    /// The message for a field error, its `{name}` placeholders filled from its parameters
+    /// ("Question 3 has no right answer").
+    pub fn field_error(&self, error: &domain::FieldError) -> String {
+        let mut text = self.error(&error.code);
+        for (name, value) in &error.params {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -25,6 +25,7 @@ pub mod auth;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod learning;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
@@ -44,6 +45,10 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Where people reach Tavle, for links in e-mails (`https://tavle.example.no`).
     pub public_url: String,
+    /// Uploads (assignments, proofs, images) may be this large; other bodies `max_body_bytes`.
+    pub max_upload_bytes: usize,
+    /// Uploaded files are kept under `data_dir/files/`.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -53,6 +58,8 @@ impl Default for WebConfig {
             session_idle: time::Duration::hours(8),
             max_body_bytes: 1024 * 1024,
             public_url: "http://127.0.0.1:8080".into(),
+            max_upload_bytes: 50 * 1024 * 1024,
+            data_dir: "tavle-data".into(),
         }
     }
 }
@@ -61,6 +68,23 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: store::Store,
     pub config: Arc<WebConfig>,
+    pub files: store::learning::files::FileStore,
+    /// Activity progress goes through one group-commit writer.
+    pub progress: store::learning::writer::ProgressWriter,
+}
+
+impl AppState {
+    /// The state for `store` and `config`; starts the progress writer on the current runtime.
+    pub fn new(store: store::Store, config: WebConfig) -> Self {
+        let files = store::learning::files::FileStore::local(config.data_dir.join("files"));
+        let progress = store::learning::writer::ProgressWriter::spawn(store.clone());
+        Self {
+            store,
+            config: Arc::new(config),
+            files,
+            progress,
+        }
+    }
 }
 
 /// What the middleware learned about a request, for handlers and extractors.
@@ -78,9 +102,19 @@ pub struct RequestContext {
 
 /// The whole application as a router: used by `tavle serve` and by the integration tests.
 pub fn app(state: AppState) -> Router {
-    let (api_routes, openapi) = api::router().split_for_parts();
+    let (api_routes, mut openapi) = api::router().split_for_parts();
+    let (api_uploads, upload_doc) = api::upload_router().split_for_parts();
+    openapi.merge(upload_doc);
     let openapi_json = serde_json::to_string_pretty(&openapi).unwrap_or_default();
     let max_body = state.config.max_body_bytes;
+    // Uploads stream to the file store, which stops at `max_upload_bytes` itself; the layer
+    // only caps the whole multipart body (the file plus a few small fields).
+    let max_upload = state.config.max_upload_bytes.max(max_body) + 64 * 1024;
+    let uploads = Router::new()
+        .merge(pages::upload_router())
+        .merge(api_uploads)
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(max_upload));
     let dynamic = Router::new()
         .merge(pages::router())
         .merge(api_routes)
@@ -90,8 +124,9 @@ pub fn app(state: AppState) -> Router {
                 move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) },
             ),
         )
-        .fallback(|| async { AppError::NotFound })
         .layer(RequestBodyLimitLayer::new(max_body))
+        .merge(uploads)
+        .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),
             request_context,
@@ -404,7 +439,7 @@ fn render_error(response: Response, tr: Tr, is_api: bool) -> Response {
             .fields
             .0
             .iter()
-            .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": tr.error(&f.code) }))
+            .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": tr.field_error(f) }))
             .collect();
         let mut body = serde_json::json!({
             "type": format!("/api/problems/{}", pending.code),

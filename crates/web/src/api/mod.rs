@@ -24,6 +24,8 @@ use crate::error::{AppError, AppResult};
 use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
+mod learning;
+
 // Dates travel as ISO 8601 (`2025-08-31`).
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
@@ -51,8 +53,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_membership))
         .routes(routes!(grant_role, revoke_role))
         .routes(routes!(send_invitation))
-        .routes(routes!(grant_admin));
+        .routes(routes!(grant_admin))
+        .merge(learning::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}
+
+/// Endpoints that take file uploads (multipart): they get the upload size limit instead of
+/// the body limit (see [`crate::app`]).
+pub fn upload_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().nest("/api/v1", learning::upload_router())
 }
 
 /// An RFC 9457 problem document.

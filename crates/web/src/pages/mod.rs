@@ -16,6 +16,7 @@ use crate::{AppState, RequestContext};
 mod admin;
 mod import;
 mod jobs;
+mod learning;
 mod operator;
 mod password;
 mod profile;
@@ -88,6 +89,13 @@ pub fn router() -> Router<AppState> {
         )
         .route("/operator/admins", post(operator::grant_admin))
         .route("/operator/jobs", get(jobs::overview))
+        .merge(learning::router())
+}
+
+/// Pages that take file uploads (multipart): they get the upload size limit instead of the
+/// body limit (see [`crate::app`]).
+pub fn upload_router() -> Router<AppState> {
+    learning::upload_router()
 }
 
 /// What every page's frame needs.

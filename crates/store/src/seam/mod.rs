@@ -633,3 +633,5 @@ pub async fn membership(
     }
     Ok(membership)
 }
+
+pub mod learning;
