@@ -36,6 +36,8 @@ pub struct Context {
 
 pub const SESSION_EXPIRY: &str = "session_expiry";
 pub const TOKEN_EXPIRY: &str = "token_expiry";
+/// Enrolls people in the courses their organisation's requirements ask of them.
+pub const REQUIREMENT_ENROLLMENT: &str = "requirement_enrollment";
 pub const OUTBOX: &str = store::outbox::JOB_KIND;
 
 /// How many times a job runs before it is marked failed.
@@ -82,6 +84,7 @@ pub fn default_schedules() -> Vec<(&'static str, &'static str)> {
     vec![
         (SESSION_EXPIRY, "*/10 * * * *"),
         (TOKEN_EXPIRY, "17 * * * *"),
+        (REQUIREMENT_ENROLLMENT, "23 * * * *"),
         (OUTBOX, "* * * * *"),
     ]
 }
@@ -125,6 +128,9 @@ impl Runner {
         runner.register(SESSION_EXPIRY, |ctx, _| Box::pin(expire_sessions(ctx)));
         runner.register(TOKEN_EXPIRY, |ctx, _| Box::pin(expire_tokens(ctx)));
         runner.register(OUTBOX, |ctx, _| Box::pin(mail::deliver_outbox(ctx)));
+        runner.register(REQUIREMENT_ENROLLMENT, |ctx, _| {
+            Box::pin(enroll_required(ctx))
+        });
         runner
     }
 
@@ -289,6 +295,30 @@ async fn expire_sessions(ctx: Context) -> HandlerResult {
 }
 
 /// Deletes spent login links, API tokens dead for 30 days, and finished jobs older than 30 days.
+/// Each organisation in its own transaction; enrolling is idempotent (people already enrolled,
+/// or whose requirement is met, are skipped), so a failed run is simply run again.
+async fn enroll_required(ctx: Context) -> HandlerResult {
+    let today = store::now().date();
+    let orgs = {
+        let mut db = ctx.store.conn().await.map_err(|e| e.to_string())?;
+        store::organisations::all(&mut db)
+            .await
+            .map_err(|e| e.to_string())?
+    };
+    let mut enrolled = 0;
+    for org in &orgs {
+        let mut db = ctx.store.begin().await.map_err(|e| e.to_string())?;
+        enrolled += store::learning::requirements::enroll_required(&mut db, org.id, today)
+            .await
+            .map_err(|e| e.to_string())?;
+        db.commit().await.map_err(|e| e.to_string())?;
+    }
+    Ok(format!(
+        "enrolled {enrolled} people in required courses across {} organisations",
+        orgs.len()
+    ))
+}
+
 async fn expire_tokens(ctx: Context) -> HandlerResult {
     let mut db = ctx.store.conn().await.map_err(|e| e.to_string())?;
     let now = store::now();

@@ -1,6 +1,12 @@
 //! `tavle-load`: a reproducible HTTP load scenario against a running Tavle (see `bench/`).
 //! Logs in as many synthetic people (from `tavle dataset`), then has `concurrency` workers
-//! request pages for a fixed time and reports throughput and latency percentiles.
+//! request pages for a fixed time and reports throughput and latency percentiles. The
+//! learning scenarios read which courses people take from the database in their setup
+//! (`--data-dir` or `--database-url`); `--scenario writer` benchmarks the group-commit
+//! progress writer directly, without a server.
+
+mod db;
+mod writer;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +29,20 @@ enum Scenario {
     /// `/healthz` (no database, no session): the stack's ceiling on this machine at this
     /// moment, to read the other figures against (shared machines vary by a third or more).
     Ceiling,
+    /// Each worker, signed in as a learner, requests the learner dashboard `/learn`.
+    Dashboard,
+    /// Each worker, signed in as a learner, requests `/org/{org}/courses/{id}` of a course
+    /// they are enrolled in (read from the database).
+    Course,
+    /// Workers signed in as the manager of about 500 people request their requirement
+    /// matrix `/org/{org}/team/requirements`.
+    Matrix,
+    /// Each worker, signed in as a learner, POSTs time spent on a content page of a course
+    /// they are enrolled in (`/api/v1/organisations/{org}/courses/{c}/activities/{a}/progress`).
+    Progress,
+    /// No HTTP: the group-commit progress writer on the database directly; reports writes/s
+    /// and checks that every acknowledged write is in the database.
+    Writer,
 }
 
 #[derive(Parser, Debug)]
@@ -51,6 +71,18 @@ struct Args {
     /// Report the resident memory of this process (the server) at the end.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// The server's data directory (SQLite), for the learning scenarios' setup.
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+    /// The server's PostgreSQL database, for the learning scenarios' setup.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// `matrix`: the manager to sign in as [default: the one leading closest to 500 people].
+    #[arg(long)]
+    manager: Option<String>,
+    /// `writer`: enrollments to spread the writes over.
+    #[arg(long, default_value_t = 20_000)]
+    targets: i64,
 }
 
 /// A signed-in person: the cookies the login set, sent on every request. (No cookie store:
@@ -58,6 +90,8 @@ struct Args {
 struct Session {
     client: reqwest::Client,
     cookie: String,
+    /// The CSRF token the API login answered with (sent as `X-CSRF-Token` on writes).
+    csrf: String,
 }
 
 impl Session {
@@ -92,10 +126,13 @@ async fn login(
         .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
         .collect::<Vec<_>>()
         .join("; ");
+    let body: serde_json::Value = r.json().await.unwrap_or_default();
+    let csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
     Ok((
         Session {
             client: client.clone(),
             cookie,
+            csrf,
         },
         took,
     ))
@@ -121,7 +158,7 @@ fn summary(name: &str, h: &Histogram<u64>) -> String {
 
 /// An HTTP/1.1 keep-alive connection to the server.
 struct Connection {
-    sender: hyper::client::conn::http1::SendRequest<http_body_util::Empty<hyper::body::Bytes>>,
+    sender: hyper::client::conn::http1::SendRequest<http_body_util::Full<hyper::body::Bytes>>,
     authority: String,
 }
 
@@ -146,11 +183,34 @@ impl Connection {
         path: &str,
         cookie: &str,
     ) -> anyhow::Result<(hyper::StatusCode, hyper::body::Bytes)> {
-        use http_body_util::BodyExt;
         let request = hyper::Request::get(path)
             .header(hyper::header::HOST, &self.authority)
             .header(hyper::header::COOKIE, cookie)
-            .body(http_body_util::Empty::new())?;
+            .body(http_body_util::Full::default())?;
+        self.send(request).await
+    }
+
+    /// POSTs a JSON body to `path` with the session's cookies and CSRF token.
+    async fn post_json(
+        &mut self,
+        path: &str,
+        session: &Session,
+        body: &hyper::body::Bytes,
+    ) -> anyhow::Result<(hyper::StatusCode, hyper::body::Bytes)> {
+        let request = hyper::Request::post(path)
+            .header(hyper::header::HOST, &self.authority)
+            .header(hyper::header::COOKIE, &session.cookie)
+            .header("x-csrf-token", &session.csrf)
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(http_body_util::Full::new(body.clone()))?;
+        self.send(request).await
+    }
+
+    async fn send(
+        &mut self,
+        request: hyper::Request<http_body_util::Full<hyper::body::Bytes>>,
+    ) -> anyhow::Result<(hyper::StatusCode, hyper::body::Bytes)> {
+        use http_body_util::BodyExt;
         self.sender.ready().await?;
         let response = self.sender.send_request(request).await?;
         let status = response.status();
@@ -186,8 +246,32 @@ fn resident_memory(pid: u32) -> Option<String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    let location = db::Location {
+        data_dir: args.data_dir.clone(),
+        database_url: args.database_url.clone(),
+    };
+    if matches!(args.scenario, Scenario::Writer) {
+        let options = writer::Options {
+            org: args.org.clone(),
+            concurrency: args.concurrency,
+            duration: args.duration,
+            targets: args.targets,
+        };
+        return writer::run(&location, &options).await;
+    }
     let base = args.url.trim_end_matches('/').to_owned();
     let domain = format!("{}.example", args.org);
+    let learning = matches!(
+        args.scenario,
+        Scenario::Course | Scenario::Progress | Scenario::Matrix
+    );
+    anyhow::ensure!(
+        !learning
+            || location.given()
+            || (args.manager.is_some() && matches!(args.scenario, Scenario::Matrix)),
+        "the {:?} scenario reads its setup from the database: give --data-dir or --database-url",
+        args.scenario
+    );
 
     // Log in: the admin, and `users` people, a few at a time (argon2 is meant to be slow).
     let client = reqwest::Client::builder()
@@ -217,6 +301,49 @@ async fn main() -> anyhow::Result<()> {
             people.push(Arc::new(session));
         }
     }
+    // The learning scenarios' setup: each learner's course and content page, the manager.
+    let mut targets: Vec<Option<db::Target>> = Vec::new();
+    let mut manager: Option<Arc<Session>> = None;
+    if learning {
+        let store = if location.given() {
+            Some(location.open().await?)
+        } else {
+            None
+        };
+        if let Some(store) = &store
+            && matches!(args.scenario, Scenario::Course | Scenario::Progress)
+        {
+            let emails: Vec<String> = (1..=args.users).map(|i| format!("p{i}@{domain}")).collect();
+            targets = db::targets_of(store, &args.org, &emails).await?;
+            let with = targets.iter().filter(|t| t.is_some()).count();
+            anyhow::ensure!(
+                with > 0,
+                "none of the {} learners has an active enrollment",
+                args.users
+            );
+            println!(
+                "setup: {with} of {} learners have an active enrollment",
+                args.users
+            );
+        }
+        if matches!(args.scenario, Scenario::Matrix) {
+            let email = match (&args.manager, &store) {
+                (Some(m), _) => m.clone(),
+                (None, Some(store)) => {
+                    let (email, led) = db::manager_of_about(store, &args.org, 500).await?;
+                    println!("setup: manager {email} leads {led} people (direct and indirect)");
+                    email
+                }
+                (None, None) => anyhow::bail!("give --manager or the database"),
+            };
+            let (session, took) = login(&client, &base, &email, &args.password).await?;
+            logins.record(took.as_micros() as u64).ok();
+            manager = Some(Arc::new(session));
+        }
+        if let Some(store) = store {
+            store.close().await;
+        }
+    }
     let pages = {
         let r = admin
             .get(&format!(
@@ -243,12 +370,20 @@ async fn main() -> anyhow::Result<()> {
         .to_owned();
     let start = Instant::now();
     let mut workers = Vec::new();
+    let progress_body = hyper::body::Bytes::from_static(br#"{"seconds": 30, "done": false}"#);
     for w in 0..args.concurrency {
-        let person = people
-            .get(w % people.len().max(1))
-            .cloned()
-            .unwrap_or_else(|| admin.clone());
+        // A learner with an active enrollment, for the scenarios that need one.
+        let mut pick = w % people.len().max(1);
+        if !targets.is_empty() {
+            while targets.get(pick).copied().flatten().is_none() {
+                pick = (pick + 1) % people.len().max(1);
+            }
+        }
+        let target = targets.get(pick).copied().flatten();
+        let person = people.get(pick).cloned().unwrap_or_else(|| admin.clone());
         let admin = admin.clone();
+        let manager = manager.clone().unwrap_or_else(|| admin.clone());
+        let progress_body = progress_body.clone();
         let (authority, org) = (authority.clone(), args.org.clone());
         let scenario = args.scenario;
         workers.push(tokio::spawn(async move {
@@ -267,9 +402,9 @@ async fn main() -> anyhow::Result<()> {
                     break;
                 }
                 let people_page = match scenario {
-                    Scenario::Profile | Scenario::Ceiling => false,
                     Scenario::People | Scenario::PeopleJump => true,
                     Scenario::Mixed => (n + w as u64).is_multiple_of(2),
+                    _ => false,
                 };
                 let browse = !matches!(scenario, Scenario::PeopleJump);
                 let (session, path) = if people_page {
@@ -284,13 +419,33 @@ async fn main() -> anyhow::Result<()> {
                         }
                     };
                     (&admin, path)
-                } else if matches!(scenario, Scenario::Ceiling) {
-                    (&person, "/healthz".to_owned())
                 } else {
-                    (&person, "/profile".to_owned())
+                    match (scenario, target) {
+                        (Scenario::Ceiling, _) => (&person, "/healthz".to_owned()),
+                        (Scenario::Dashboard, _) => (&person, "/learn".to_owned()),
+                        (Scenario::Matrix, _) => {
+                            (&manager, format!("/org/{org}/team/requirements"))
+                        }
+                        (Scenario::Course, Some(t)) => {
+                            (&person, format!("/org/{org}/courses/{}", t.course))
+                        }
+                        (Scenario::Progress, Some(t)) => (
+                            &person,
+                            format!(
+                                "/api/v1/organisations/{org}/courses/{}/activities/{}/progress",
+                                t.course, t.activity
+                            ),
+                        ),
+                        _ => (&person, "/profile".to_owned()),
+                    }
                 };
                 let t = Instant::now();
-                let ok = match conn.get(&path, &session.cookie).await {
+                let answer = if matches!(scenario, Scenario::Progress) {
+                    conn.post_json(&path, session, &progress_body).await
+                } else {
+                    conn.get(&path, &session.cookie).await
+                };
+                let ok = match answer {
                     Ok((status, body)) if status.is_success() => {
                         if people_page && browse && n % 10 != 9 {
                             next = next_link(&body);

@@ -68,6 +68,15 @@ pub enum Command {
         /// The organisation (created if missing).
         #[arg(long)]
         org: String,
+        /// Courses the organisation should have (each with 4 modules and 19 activities)
+        /// [default: one per 50 people, at most 200].
+        #[arg(long)]
+        courses: Option<usize>,
+        /// Activity-progress rows to write for the people who get enrollments (besides
+        /// completions, certificates and quiz attempts) [default: 200 per person, at most
+        /// 2,000,000].
+        #[arg(long)]
+        progress: Option<usize>,
     },
     /// Import data.
     Import {
@@ -299,10 +308,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Dataset { people, org } => {
+        Command::Dataset {
+            people,
+            org,
+            courses,
+            progress,
+        } => {
             let config = load_config(&cli.global, None)?;
             let store = crate::open_store(&config).await?;
-            let report = crate::dataset::grow(&store, &org, people).await?;
+            let size = crate::dataset::LearningSize { courses, progress };
+            let report = crate::dataset::grow_with(&store, &org, people, size).await?;
             println!(
                 "organisation {org}: {} people ({} new), {} new units, in {:.1} s; log in as p0@{org}.example (admin) or pN@{org}.example with password {}",
                 report.total,
@@ -311,6 +326,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.seconds,
                 crate::dataset::DATASET_PASSWORD
             );
+            let l = &report.learning;
+            println!(
+                "learning: {} courses ({} new, {} activities new), {} requirements, {} enrollments ({} completed), {} progress rows, {} quiz attempts, {} certificates",
+                l.courses,
+                l.new_courses,
+                l.activities,
+                l.requirements,
+                l.enrollments,
+                l.completed,
+                l.progress,
+                l.quiz_attempts,
+                l.certificates
+            );
+            if let Some((login, led)) = &report.big_manager {
+                println!("manager with {led} people (direct and indirect): {login}");
+            }
+            // Closing checkpoints SQLite's write-ahead log into the database file.
+            store.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs {

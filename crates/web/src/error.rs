@@ -60,6 +60,13 @@ pub const ERROR_CODES: &[&str] = &[
     "under_minimum_age",
     "unknown_person",
     // learning codes
+    "invalid_datetime",
+    "invalid_file_type",
+    "invalid_number",
+    "out_of_range",
+    "resubmission_not_allowed",
+    "submission_already_passed",
+    "submission_awaits_grading",
     "already_enrolled",
     "attempt_already_submitted",
     "course_closed",

@@ -21,7 +21,8 @@ pub struct Opt {
 pub struct Field {
     pub name: &'static str,
     pub label: String,
-    /// `text`, `email`, `password`, `date`, `number` or `select`.
+    /// `text`, `email`, `password`, `date`, `number`, `datetime-local`, `textarea`, `checkbox`
+    /// or `select`.
     pub kind: &'static str,
     pub value: String,
     pub error: Option<String>,

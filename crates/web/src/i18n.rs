@@ -273,7 +273,13 @@ mod tests {
     fn every_key_used_in_templates_and_code_exists() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut sources = Vec::new();
-        for sub in ["templates", "src", "src/pages", "src/api"] {
+        for sub in [
+            "templates",
+            "src",
+            "src/pages",
+            "src/pages/learning",
+            "src/api",
+        ] {
             let Ok(entries) = std::fs::read_dir(format!("{dir}{sub}")) else {
                 continue;
             };
@@ -337,6 +343,55 @@ mod tests {
             .map(|k| format!("source.{}", k.as_str())),
         );
         wanted.extend(["saved", "created", "added", "admin_granted"].map(|k| format!("flash.{k}")));
+        {
+            use domain::learning::activity::{ActivityKind, RegistrationField};
+            use domain::learning::course::{CompletionRule, CourseStatus, StaffRole, Visibility};
+            use domain::learning::progress::{EnrollmentSource, EnrollmentStatus, ProgressStatus};
+            wanted.extend(ActivityKind::ALL.map(|k| format!("activity_kind.{}", k.as_str())));
+            wanted.extend(
+                RegistrationField::ALL.map(|k| format!("registration_field.{}", k.as_str())),
+            );
+            wanted.extend(Visibility::ALL.map(|k| format!("visibility.{}", k.as_str())));
+            wanted.extend(CourseStatus::ALL.map(|k| format!("course_status.{}", k.as_str())));
+            wanted.extend(CompletionRule::ALL.map(|k| format!("completion_rule.{}", k.as_str())));
+            wanted.extend(StaffRole::ALL.map(|k| format!("staff_role.{}", k.as_str())));
+            wanted.extend(ProgressStatus::ALL.map(|k| format!("progress.{}", k.as_str())));
+            wanted
+                .extend(EnrollmentSource::ALL.map(|k| format!("enrollment_source.{}", k.as_str())));
+            wanted
+                .extend(EnrollmentStatus::ALL.map(|k| format!("enrollment_status.{}", k.as_str())));
+            wanted.extend(
+                [
+                    "enrolled",
+                    "quiz_passed",
+                    "quiz_not_passed",
+                    "survey_answered",
+                    "registered",
+                    "waitlisted",
+                    "cancelled",
+                    "handed_in",
+                    "recorded",
+                    "posted",
+                    "deleted",
+                    "graded",
+                    "decided",
+                    "shared",
+                    "removed",
+                    "assigned",
+                ]
+                .map(|k| format!("flash.{k}")),
+            );
+            wanted.extend(
+                ["met", "expiring_soon", "expired", "due", "overdue"]
+                    .map(|k| format!("requirement_status.{k}")),
+            );
+            wanted.extend(
+                ["registered", "waitlisted", "cancelled"]
+                    .map(|k| format!("registration_status.{k}")),
+            );
+            wanted.extend(["pending", "approved", "rejected"].map(|k| format!("approval.{k}")));
+            wanted.extend(["passed", "not_passed", "pending"].map(|k| format!("grade.{k}")));
+        }
         let missing: Vec<_> = wanted.iter().filter(|k| !nb.contains(*k)).collect();
         assert!(missing.is_empty(), "labels missing: {missing:?}");
     }

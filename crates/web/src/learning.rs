@@ -259,7 +259,10 @@ pub async fn remove_staff(state: &AppState, ctx: &CourseCtx, person: &str) -> Ap
 /// Shares the course with the organisation named `slug`; the course becomes `shared` if it
 /// was the owner's only.
 pub async fn share(state: &AppState, ctx: &CourseCtx, slug: &str) -> AppResult<()> {
-    ctx.require_edit()?;
+    // Sharing is the owning organisation's decision, not a course admin's.
+    if !ctx.access.owner_admin {
+        return Err(AppError::Forbidden("forbidden"));
+    }
     let mut db = state.store.begin().await?;
     let with = organisations::by_slug(&mut db, slug.trim())
         .await
@@ -275,7 +278,10 @@ pub async fn share(state: &AppState, ctx: &CourseCtx, slug: &str) -> AppResult<(
 }
 
 pub async fn unshare(state: &AppState, ctx: &CourseCtx, org: &str) -> AppResult<()> {
-    ctx.require_edit()?;
+    // Sharing is the owning organisation's decision, not a course admin's.
+    if !ctx.access.owner_admin {
+        return Err(AppError::Forbidden("forbidden"));
+    }
     let mut db = state.store.begin().await?;
     courses::unshare(&mut db, ctx.org.id, ctx.course.id, parse(org)?).await?;
     db.commit().await?;

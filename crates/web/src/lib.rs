@@ -134,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state.clone());
     let fixed = Router::new()
         .route("/static/style.css", get(stylesheet))
+        .route("/static/activity.js", get(activity_script))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::render))
@@ -162,6 +163,16 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../static/style.css"),
+    )
+}
+
+async fn activity_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/activity.js"),
     )
 }
 

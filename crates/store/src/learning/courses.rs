@@ -751,3 +751,24 @@ pub async fn set_activity_settings(
     })?;
     Ok(())
 }
+
+/// The owner of course `id` when it is offered to `org` by another organisation: public, or
+/// shared with `org`. `None` for any other course (its own courses are found with [`get`]).
+pub async fn offered_to(
+    db: &mut Db,
+    org: OrganisationId,
+    id: CourseId,
+) -> Result<Option<OrganisationId>> {
+    let owner: Option<Uuid> = with_conn!(db, |c| {
+        sqlx::query_scalar(
+        "SELECT c.organisation_id FROM courses c WHERE c.id = $2 AND c.organisation_id <> $1 AND (c.visibility = 'public' \
+           OR (c.visibility = 'shared' AND EXISTS (SELECT 1 FROM course_shares s \
+             WHERE s.organisation_id = c.organisation_id AND s.course_id = c.id AND s.shared_with_id = $1)))"
+    )
+    .bind(org.0)
+    .bind(id.0)
+    .fetch_optional(&mut *c)
+    .await
+    })?;
+    Ok(owner.map(OrganisationId))
+}

@@ -246,6 +246,29 @@ pub struct Recorded {
     pub certificate: Option<CertificateId>,
 }
 
+/// How a progress change merges into the row there: a done activity stays done, the better
+/// score stays, attempts and time add up.
+macro_rules! progress_upsert {
+    () => {
+        " ON CONFLICT (organisation_id, enrollment_id, activity_id) DO UPDATE SET \
+           status = CASE WHEN activity_progress.status = 'done' THEN 'done' \
+                         WHEN activity_progress.status = 'failed' AND excluded.attempts = 0 \
+                              AND excluded.score IS NULL THEN 'failed' \
+                         ELSE excluded.status END, \
+           score = CASE WHEN excluded.score IS NULL THEN activity_progress.score \
+                        WHEN activity_progress.score IS NULL OR excluded.score > activity_progress.score THEN excluded.score \
+                        ELSE activity_progress.score END, \
+           max_score = COALESCE(excluded.max_score, activity_progress.max_score), \
+           attempts = activity_progress.attempts + excluded.attempts, \
+           time_spent_seconds = activity_progress.time_spent_seconds + excluded.time_spent_seconds, \
+           completed_at = COALESCE(activity_progress.completed_at, excluded.completed_at), \
+           updated_at = excluded.updated_at"
+    };
+}
+
+/// The upsert's conflict clause, for the group-commit writer's multi-row insert.
+pub(crate) const PROGRESS_UPSERT: &str = progress_upsert!();
+
 /// Records progress and recomputes the enrollment's completion. Its course is passed in
 /// (callers have it) so it is not read again.
 pub async fn record(db: &mut Db, course: &Course, update: &ProgressUpdate) -> Result<Recorded> {
@@ -270,18 +293,11 @@ pub(crate) async fn record_with(
     };
     with_conn!(db, |c| {
         sqlx::query(
-        "INSERT INTO activity_progress (organisation_id, enrollment_id, activity_id, status, score, max_score, attempts, \
-         time_spent_seconds, completed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (organisation_id, enrollment_id, activity_id) DO UPDATE SET \
-           status = CASE WHEN activity_progress.status = 'done' THEN 'done' ELSE excluded.status END, \
-           score = CASE WHEN excluded.score IS NULL THEN activity_progress.score \
-                        WHEN activity_progress.score IS NULL OR excluded.score > activity_progress.score THEN excluded.score \
-                        ELSE activity_progress.score END, \
-           max_score = COALESCE(excluded.max_score, activity_progress.max_score), \
-           attempts = activity_progress.attempts + excluded.attempts, \
-           time_spent_seconds = activity_progress.time_spent_seconds + excluded.time_spent_seconds, \
-           completed_at = COALESCE(activity_progress.completed_at, excluded.completed_at), \
-           updated_at = excluded.updated_at"
+        concat!(
+            "INSERT INTO activity_progress (organisation_id, enrollment_id, activity_id, status, score, max_score, attempts, \
+             time_spent_seconds, completed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            progress_upsert!()
+        )
     )
     .bind(org.0)
     .bind(update.enrollment_id.0)
@@ -313,7 +329,7 @@ pub(crate) async fn weights(
     org: OrganisationId,
     course: CourseId,
 ) -> Result<Vec<ActivityWeight>> {
-    let rows: Vec<(Uuid, i32, Option<i64>)> = with_conn!(db, |c| {
+    let rows: Vec<(Uuid, i32, Option<i32>)> = with_conn!(db, |c| {
         sqlx::query_as(
         "SELECT id, required, quiz_points FROM activities WHERE organisation_id = $1 AND course_id = $2"
     )

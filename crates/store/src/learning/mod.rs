@@ -2,6 +2,7 @@
 //! read here; anything about a person (enrollments, progress, work, certificates) leaves the
 //! crate through `crate::seam::learning`.
 
+pub mod bulk;
 pub mod courses;
 pub mod discussion;
 pub mod enrollments;

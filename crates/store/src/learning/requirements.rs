@@ -184,6 +184,24 @@ async fn placements(
 }
 
 /// Each unit's path from itself up to the top (for "this unit and everything below it").
+/// One unit and its ancestors, nearest first (as [`ancestors`] gives them), without reading
+/// the whole tree.
+pub async fn unit_chain(db: &mut Db, org: OrganisationId, unit: UnitId) -> Result<Vec<UnitId>> {
+    let ids: Vec<Uuid> = with_conn!(db, |c| sqlx::query_scalar(
+        "WITH RECURSIVE up (id, parent_id, depth) AS ( \
+           SELECT id, parent_id, 0 FROM org_units WHERE organisation_id = $1 AND id = $2 \
+           UNION ALL \
+           SELECT u.id, u.parent_id, up.depth + 1 FROM org_units u JOIN up \
+             ON u.organisation_id = $1 AND u.id = up.parent_id WHERE up.depth < 64) \
+         SELECT id FROM up ORDER BY depth"
+    )
+    .bind(org.0)
+    .bind(unit.0)
+    .fetch_all(&mut *c)
+    .await)?;
+    Ok(ids.into_iter().map(UnitId).collect())
+}
+
 pub fn ancestors(units: &[Unit]) -> HashMap<UnitId, Vec<UnitId>> {
     let parent: HashMap<UnitId, Option<UnitId>> =
         units.iter().map(|u| (u.id, u.parent_id)).collect();
@@ -229,7 +247,8 @@ pub async fn enroll_required(db: &mut Db, org: OrganisationId, today: Date) -> R
         let taken: Vec<Row> = with_conn!(db, |c| {
             sqlx::query_as(
             "SELECT e.person_id, e.status, e.completed_at, (SELECT x.expires_on FROM certificates x \
-               WHERE x.organisation_id = e.organisation_id AND x.enrollment_id = e.id ORDER BY x.issued_on DESC LIMIT 1) \
+               WHERE x.person_id = e.person_id AND x.organisation_id = e.organisation_id AND x.enrollment_id = e.id \
+               ORDER BY x.issued_on DESC LIMIT 1) \
              FROM enrollments e WHERE e.organisation_id = $1 AND e.course_id = $2 AND e.status <> 'withdrawn'"
         )
         .bind(course.organisation_id.0)

@@ -787,7 +787,9 @@ pub async fn decide_record(
     let found: Option<(Uuid, Uuid)> = with_conn!(db, |c| {
         sqlx::query_as(
         "UPDATE external_records SET status = $3, comment = $4, decided_by = $5, decided_at = $6 \
-         WHERE organisation_id = $1 AND id = $2 AND status = 'pending' RETURNING enrollment_id, activity_id"
+         WHERE organisation_id = $1 AND id = $2 AND status = 'pending' \
+           AND activity_id IN (SELECT a.id FROM activities a WHERE a.organisation_id = $1 AND a.course_id = $7) \
+         RETURNING enrollment_id, activity_id"
     )
     .bind(org.0)
     .bind(record_id)
@@ -795,6 +797,7 @@ pub async fn decide_record(
     .bind(comment)
     .bind(by.0)
     .bind(now())
+    .bind(course.id.0)
     .fetch_optional(&mut *c)
     .await
     })?;

@@ -5,12 +5,18 @@
 
 use std::collections::HashMap;
 
-use domain::{CourseId, OrganisationId};
+use domain::learning::progress::{
+    ActivityProgress, ActivityWeight, CompletionState, EnrollmentStatus, ProgressStatus, evaluate,
+};
+use domain::{ActivityId, CourseId, EnrollmentId, OrganisationId};
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 use crate::learning::courses::Course;
-use crate::learning::enrollments::{ProgressUpdate, Recorded, record_with, weights};
-use crate::{Result, Store, StoreError};
+use crate::learning::enrollments::{
+    PROGRESS_UPSERT, ProgressUpdate, Recorded, recompute, record_with, weights,
+};
+use crate::{Conn, Db, Result, Store, StoreError, json_rows, now, stored, with_conn, with_dialect};
 
 /// At most this many changes share a transaction.
 const BATCH: usize = 512;
@@ -69,7 +75,8 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
             }
             // Something in the batch failed (and rolled it all back): each change again on its
             // own, so that one bad change fails alone.
-            Err(_) => {
+            Err(e) => {
+                tracing::debug!(error = %e, changes = jobs.len(), "progress batch failed; applying its changes one by one");
                 for job in jobs {
                     let result = apply(&store, std::slice::from_ref(&job))
                         .await
@@ -83,7 +90,6 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
 
 async fn apply(store: &Store, jobs: &[Job]) -> Result<Vec<Recorded>> {
     let mut db = store.begin().await?;
-    let mut results = Vec::with_capacity(jobs.len());
     // A course's activities are read once per batch, not once per change.
     let mut weighed = HashMap::new();
     for job in jobs {
@@ -91,9 +97,229 @@ async fn apply(store: &Store, jobs: &[Job]) -> Result<Vec<Recorded>> {
         if let std::collections::hash_map::Entry::Vacant(slot) = weighed.entry(key) {
             slot.insert(weights(&mut db, key.0, key.1).await?);
         }
-        let w = weighed.get(&key).map(Vec::as_slice).unwrap_or_default();
-        results.push(record_with(&mut db, &job.course, w, &job.update).await?);
     }
+    // Changes to distinct enrollments go in together (a few statements for many changes). A
+    // second change to an enrollment goes in a later round, so that it sees the one before,
+    // as it would one by one.
+    let results = if jobs.len() == 1 {
+        let job = &jobs[0];
+        let key = (job.course.organisation_id, job.course.id);
+        let w = weighed.get(&key).map(Vec::as_slice).unwrap_or_default();
+        vec![record_with(&mut db, &job.course, w, &job.update).await?]
+    } else {
+        let mut rounds: Vec<Vec<usize>> = Vec::new();
+        let mut seen: HashMap<(OrganisationId, EnrollmentId), usize> = HashMap::new();
+        for (i, job) in jobs.iter().enumerate() {
+            let n = seen
+                .entry((job.update.organisation_id, job.update.enrollment_id))
+                .or_insert(0);
+            if rounds.len() <= *n {
+                rounds.push(Vec::new());
+            }
+            rounds[*n].push(i);
+            *n += 1;
+        }
+        let mut results: Vec<Option<Recorded>> = vec![None; jobs.len()];
+        for round in rounds {
+            let these: Vec<&Job> = round.iter().map(|&i| &jobs[i]).collect();
+            for (i, r) in round
+                .into_iter()
+                .zip(apply_together(&mut db, &these, &weighed).await?)
+            {
+                results[i] = Some(r);
+            }
+        }
+        results.into_iter().flatten().collect()
+    };
     db.commit().await?;
+    Ok(results)
+}
+
+/// Rows per statement: ten bound values a row, well under both backends' limits.
+const ROWS: usize = 500;
+
+/// Applies changes to distinct enrollments with the same effect as [`record_with`] one by one:
+/// all progress rows in multi-row upserts, the enrollments and their progress read back in
+/// one query each, completion evaluated here, the enrollments' counters written in one
+/// statement (PostgreSQL) or one cached statement each (SQLite). An enrollment completed by its change then takes the one-by-one path
+/// (`recompute`), which marks it and issues its certificates.
+async fn apply_together(
+    db: &mut Db,
+    jobs: &[&Job],
+    weighed: &HashMap<(OrganisationId, CourseId), Vec<ActivityWeight>>,
+) -> Result<Vec<Recorded>> {
+    let at = now();
+    for chunk in jobs.chunks(ROWS) {
+        with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO activity_progress (organisation_id, enrollment_id, activity_id, status, score, max_score, \
+                 attempts, time_spent_seconds, completed_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut b, job| {
+                let u = &job.update;
+                let (score, max) = match u.score {
+                    Some((s, m)) => (Some(i64::from(s)), Some(i64::from(m))),
+                    None => (None, None),
+                };
+                b.push_bind(u.organisation_id.0)
+                    .push_bind(u.enrollment_id.0)
+                    .push_bind(u.activity_id.0)
+                    .push_bind(u.status.as_str())
+                    .push_bind(score)
+                    .push_bind(max)
+                    .push_bind(i32::from(u.attempt))
+                    .push_bind(i64::from(u.seconds))
+                    .push_bind((u.status == ProgressStatus::Done).then_some(at))
+                    .push_bind(at);
+            });
+            q.push(PROGRESS_UPSERT);
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    // The enrollments and their progress, after the changes.
+    let mut by_org: HashMap<OrganisationId, Vec<EnrollmentId>> = HashMap::new();
+    for job in jobs {
+        by_org
+            .entry(job.update.organisation_id)
+            .or_default()
+            .push(job.update.enrollment_id);
+    }
+    let mut status: HashMap<EnrollmentId, String> = HashMap::new();
+    let mut progress: HashMap<EnrollmentId, Vec<ActivityProgress>> = HashMap::new();
+    for (org, ids) in &by_org {
+        for chunk in ids.chunks(ROWS) {
+            let json: String = with_dialect!(db,
+                sqlite: "SELECT json_group_array(json_array(hex(id), status)) FROM enrollments WHERE organisation_id = ",
+                postgres: "SELECT COALESCE(json_agg(json_build_array(id, status)), '[]')::text FROM enrollments WHERE organisation_id = ",
+                |c, sql| {
+                    let mut q = sqlx::QueryBuilder::new(sql);
+                    q.push_bind(org.0).push(" AND id IN (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.0);
+                    }
+                    q.push(")");
+                    q.build_query_scalar().fetch_one(&mut *c).await
+                }
+            )?;
+            for (id, st) in json_rows::<(Uuid, String)>(&json, "enrollments")? {
+                status.insert(EnrollmentId(id), st);
+            }
+            let json: String = with_dialect!(db,
+                sqlite: "SELECT json_group_array(json_array(hex(enrollment_id), hex(activity_id), status, score)) \
+                         FROM activity_progress WHERE organisation_id = ",
+                postgres: "SELECT COALESCE(json_agg(json_build_array(enrollment_id, activity_id, status, score)), '[]')::text \
+                           FROM activity_progress WHERE organisation_id = ",
+                |c, sql| {
+                    let mut q = sqlx::QueryBuilder::new(sql);
+                    q.push_bind(org.0).push(" AND enrollment_id IN (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.0);
+                    }
+                    q.push(")");
+                    q.build_query_scalar().fetch_one(&mut *c).await
+                }
+            )?;
+            for (e, a, st, score) in
+                json_rows::<(Uuid, Uuid, String, Option<i64>)>(&json, "activity_progress")?
+            {
+                progress
+                    .entry(EnrollmentId(e))
+                    .or_default()
+                    .push(ActivityProgress {
+                        activity: ActivityId(a),
+                        status: stored(ProgressStatus::parse(&st), "activity_progress.status")?,
+                        score: score.and_then(|s| u32::try_from(s).ok()),
+                    });
+            }
+        }
+    }
+    // Completion of each, as `recompute` works it out.
+    let mut states = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let course = &job.course;
+        let e = job.update.enrollment_id;
+        let Some(st) = status.get(&e) else {
+            // As `recompute` would: the whole batch then goes again change by change.
+            return Err(StoreError::NotFound);
+        };
+        let st = stored(EnrollmentStatus::parse(st), "enrollments.status")?;
+        let w = weighed
+            .get(&(course.organisation_id, course.id))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let p = progress.get(&e).map(Vec::as_slice).unwrap_or_default();
+        let state = evaluate(
+            course.settings.completion_rule,
+            course.settings.pass_mark,
+            w,
+            p,
+        );
+        states.push((state, state.complete && st == EnrollmentStatus::Active));
+    }
+    // The enrollments' counters: on PostgreSQL one statement per organisation; on SQLite one
+    // (prepared once) per enrollment, as its `UPDATE … FROM` was planned as a scan.
+    for org in by_org.keys() {
+        let rows: Vec<(&Job, &(CompletionState, bool))> = jobs
+            .iter()
+            .copied()
+            .zip(&states)
+            .filter(|(j, _)| j.update.organisation_id == *org)
+            .collect();
+        match db.conn() {
+            Conn::Postgres(c) => {
+                for chunk in rows.chunks(ROWS) {
+                    let mut q = sqlx::QueryBuilder::new("WITH v (id, done, total, secs, at) AS (");
+                    q.push_values(chunk, |mut b, (job, (state, _))| {
+                        b.push_bind(job.update.enrollment_id.0)
+                            .push_bind(state.required_done as i32)
+                            .push_bind(state.required_total as i32)
+                            .push_bind(i64::from(job.update.seconds))
+                            .push_bind(at);
+                    });
+                    q.push(
+                        ") UPDATE enrollments SET required_done = v.done, required_total = v.total, \
+                         time_spent_seconds = enrollments.time_spent_seconds + v.secs, last_activity_at = v.at \
+                         FROM v WHERE enrollments.organisation_id = ",
+                    )
+                    .push_bind(org.0)
+                    .push(" AND enrollments.id = v.id");
+                    q.build().execute(&mut *c).await?;
+                }
+            }
+            Conn::Sqlite(c) => {
+                for (job, (state, _)) in rows {
+                    sqlx::query(
+                        "UPDATE enrollments SET required_done = $3, required_total = $4, \
+                         time_spent_seconds = time_spent_seconds + $5, last_activity_at = $6 \
+                         WHERE organisation_id = $1 AND id = $2",
+                    )
+                    .bind(org.0)
+                    .bind(job.update.enrollment_id.0)
+                    .bind(state.required_done as i32)
+                    .bind(state.required_total as i32)
+                    .bind(i64::from(job.update.seconds))
+                    .bind(at)
+                    .execute(&mut *c)
+                    .await?;
+                }
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(jobs.len());
+    for (job, (state, completes)) in jobs.iter().zip(states) {
+        if completes {
+            let key = (job.course.organisation_id, job.course.id);
+            let w = weighed.get(&key).map(Vec::as_slice).unwrap_or_default();
+            results.push(recompute(db, &job.course, w, job.update.enrollment_id, 0).await?);
+        } else {
+            results.push(Recorded {
+                state,
+                completed_now: false,
+                certificate: None,
+            });
+        }
+    }
     Ok(results)
 }

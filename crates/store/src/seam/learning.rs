@@ -67,8 +67,8 @@ pub async fn my_enrollments(db: &mut Db, actor: &Actor) -> Result<Vec<MyEnrollme
            x.id AS certificate_id, x.issued_on, x.expires_on \
          FROM enrollments e JOIN courses c ON c.organisation_id = e.organisation_id AND c.id = e.course_id \
          JOIN organisations o ON o.id = e.organisation_id \
-         LEFT JOIN certificates x ON x.organisation_id = e.organisation_id AND x.enrollment_id = e.id \
-           AND x.course_id = e.course_id \
+         LEFT JOIN certificates x ON x.person_id = e.person_id AND x.course_id = e.course_id \
+           AND x.organisation_id = e.organisation_id AND x.enrollment_id = e.id \
          WHERE e.person_id = $1 AND e.status <> 'withdrawn' ORDER BY e.enrolled_at DESC, e.id"
     ))
     .bind(actor.person_id.0)
@@ -276,6 +276,7 @@ pub async fn my_requirements(
     .await
     })?;
     let mut out = Vec::new();
+    let mut slugs: HashMap<OrganisationId, String> = HashMap::new();
     for (org, org_name) in orgs {
         let org = OrganisationId(org);
         let matrix = matrix_for(db, org, Scope::Person(actor.person_id), None, today).await?;
@@ -284,7 +285,14 @@ pub async fn my_requirements(
                 if let Some(status) = status {
                     out.push(MyRequirement {
                         organisation_name: org_name.clone(),
-                        course_slug: slug_of(db, requirement.course_owner_id).await?,
+                        course_slug: match slugs.get(&requirement.course_owner_id) {
+                            Some(slug) => slug.clone(),
+                            None => {
+                                let slug = slug_of(db, requirement.course_owner_id).await?;
+                                slugs.insert(requirement.course_owner_id, slug.clone());
+                                slug
+                            }
+                        },
                         requirement: requirement.clone(),
                         status,
                     });
@@ -542,7 +550,10 @@ pub async fn registrations(
 ) -> Result<Vec<RegistrationView>> {
     require_teaching(db, actor, course).await?;
     let regs = work::registrations(db, course.organisation_id, activity).await?;
-    let names = names_of(db, regs.iter().map(|r| r.person_id)).await?;
+    // Collected first: an iterator borrowing `regs` held across an await keeps the future
+    // from being `Send` for every lifetime (axum handlers need that).
+    let people: Vec<PersonId> = regs.iter().map(|r| r.person_id).collect();
+    let names = names_of(db, people).await?;
     Ok(regs
         .into_iter()
         .map(|registration| RegistrationView {
@@ -948,8 +959,19 @@ async fn matrix_for(
         .await
         })?,
     };
-    let units = crate::units::tree(db, org).await?;
-    let ancestors = requirements::ancestors(&units);
+    // One person (the learner's dashboard) needs only their own units' chains, not the tree.
+    let ancestors = match scope {
+        Scope::Person(_) if unit.is_none() => {
+            let mut chains = HashMap::new();
+            for u in people.iter().filter_map(|p| p.3) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = chains.entry(UnitId(u)) {
+                    slot.insert(requirements::unit_chain(db, org, UnitId(u)).await?);
+                }
+            }
+            chains
+        }
+        _ => requirements::ancestors(&crate::units::tree(db, org).await?),
+    };
     let in_unit = |u: Option<Uuid>| match unit {
         None => true,
         Some(wanted) => u
@@ -1175,7 +1197,8 @@ pub async fn completion_report(
                 (SELECT m.unit_name FROM memberships m WHERE m.organisation_id = $1 AND m.person_id = e.person_id \
                   AND m.status <> 'ended' LIMIT 1), \
                 c.title, e.completed_at, \
-                (SELECT x.expires_on FROM certificates x WHERE x.organisation_id = e.organisation_id AND x.enrollment_id = e.id \
+                (SELECT x.expires_on FROM certificates x WHERE x.person_id = e.person_id AND x.course_id = e.course_id \
+                   AND x.organisation_id = e.organisation_id AND x.enrollment_id = e.id \
                   ORDER BY x.issued_on DESC LIMIT 1) \
          FROM enrollments e JOIN people p ON p.id = e.person_id \
          JOIN courses c ON c.organisation_id = e.organisation_id AND c.id = e.course_id \

@@ -168,12 +168,13 @@ async fn demo_data_is_created_once() {
     let second = tavle::demo::ensure(&store).await.expect("second");
     assert_eq!(first.len(), second.len());
     let mut db = store.conn().await.expect("conn");
+    // The demo organisation and the partner that shares a course with it.
     assert_eq!(
         store::organisations::all(&mut db)
             .await
             .expect("orgs")
             .len(),
-        1
+        2
     );
     assert!(tavle::demo::describe(&first).contains("admin@demo.tavle.no"));
 }
@@ -206,7 +207,7 @@ async fn jobs_tokens_and_config_commands_work() {
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("unknown job \"make_coffee\" (known: outbox, session_expiry, token_expiry)")
+            .contains("unknown job \"make_coffee\" (known: outbox, requirement_enrollment, session_expiry, token_expiry)")
     );
 
     let out = tavle()

@@ -9,6 +9,8 @@ mod accounts;
 mod cli;
 mod errors;
 mod import;
+mod learning_api;
+mod learning_pages;
 mod operations;
 mod organisations;
 mod people;
