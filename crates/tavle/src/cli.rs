@@ -211,6 +211,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             init_logging(&config);
             let store = crate::open_store(&config).await?;
             let logins = crate::demo::ensure(&store).await?;
+            crate::demo::ensure_files(&store::learning::files::FileStore::local(
+                config.data_dir.join("files"),
+            ))
+            .await?;
             println!("{}", crate::demo::describe(&logins));
             serve(&config, store).await
         }

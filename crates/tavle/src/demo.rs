@@ -176,6 +176,33 @@ const LEARNING_LOGINS: [(&str, &str); 3] = [
     ),
 ];
 
+/// The demo's two hand-ins: name, bytes and SHA-256 (files are kept by hash; a test checks
+/// that the hashes are those of the bytes). `tavle demo` stores them with [`ensure_files`].
+pub const DEMO_FILES: [(&str, &[u8], &str); 2] = [
+    (
+        "journalnotat.pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n4 0 obj << /Length 60 >> stream\nBT /F1 14 Tf 72 760 Td (Journalnotat - demo) Tj ET\nendstream endobj\n5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        "9cb292963ed7ae40bf2aa28eb5ddb4ee2bfcbae356e0224e024a651735bf5b98",
+    ),
+    (
+        "notat-uke-12.pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n4 0 obj << /Length 60 >> stream\nBT /F1 14 Tf 72 760 Td (Notat uke 12 - demo) Tj ET\nendstream endobj\n5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        "c6cdaa833017fa1fafa7fd8473ec544ecf1baeeb4d61f5fb59f137cedc37c2ea",
+    ),
+];
+
+/// Stores the bytes of the demo's uploaded files (idempotent: a file already there stays).
+pub async fn ensure_files(files: &store::learning::files::FileStore) -> anyhow::Result<()> {
+    for (name, bytes, hash) in DEMO_FILES {
+        let stored = files.put(bytes).await?;
+        anyhow::ensure!(
+            stored == hash,
+            "demo file {name} is not the file its row names"
+        );
+    }
+    Ok(())
+}
+
 /// Creates the demo organisation and its learning data unless they exist; returns the logins
 /// either way.
 pub async fn ensure(store: &Store) -> anyhow::Result<Vec<(String, &'static str)>> {
@@ -334,6 +361,8 @@ pub fn describe(logins: &[(String, &'static str)]) -> String {
 /// transaction; the partner organisation marks it done.
 mod learning {
     use std::collections::HashMap;
+
+    use super::DEMO_FILES;
 
     use anyhow::Context;
     use domain::access::OrgRole;
@@ -1325,10 +1354,10 @@ mod learning {
         let file = store::learning::files::insert(
             w.db,
             org,
-            "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4",
-            2048,
+            DEMO_FILES[0].2,
+            DEMO_FILES[0].1.len() as u64,
             FileType::Pdf,
-            "journalnotat.pdf",
+            DEMO_FILES[0].0,
             store::learning::files::Purpose::Submission,
             Some(journal.id()),
             Some(learner),
@@ -1478,10 +1507,10 @@ mod learning {
         let file = store::learning::files::insert(
             w.db,
             org,
-            "5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456",
-            3072,
+            DEMO_FILES[1].2,
+            DEMO_FILES[1].1.len() as u64,
             FileType::Pdf,
-            "notat-uke-12.pdf",
+            DEMO_FILES[1].0,
             store::learning::files::Purpose::Submission,
             Some(journal.id()),
             Some(waiting),

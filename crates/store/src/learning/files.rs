@@ -97,6 +97,17 @@ impl FileStore {
         Ok(())
     }
 
+    /// Stores bytes the program itself provides (the demo's files) under their hash, as an
+    /// upload would be; returns the hash.
+    pub async fn put(&self, bytes: &[u8]) -> Result<String, FileError> {
+        let mut staging = self.begin(bytes.len() as u64).await?;
+        staging.write(bytes).await?;
+        let staged = staging.finish().await?;
+        let hash = staged.hash.clone();
+        self.keep(staged).await?;
+        Ok(hash)
+    }
+
     /// Drops a received upload that was refused.
     pub async fn discard(&self, staged: Staged) {
         let _ = tokio::fs::remove_file(&staged.path).await;

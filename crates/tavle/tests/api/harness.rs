@@ -156,6 +156,11 @@ impl TestApp {
         };
         let store = tavle::open_store(&config).await.expect("open store");
         tavle::demo::ensure(&store).await.expect("demo data");
+        tavle::demo::ensure_files(&store::learning::files::FileStore::local(
+            dir.path().join("files"),
+        ))
+        .await
+        .expect("demo files");
         let server = tavle::start(&config, store.clone())
             .await
             .expect("start server");

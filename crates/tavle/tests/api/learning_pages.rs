@@ -15,6 +15,7 @@ both_backends!(
     events_fill_up_to_a_waiting_list_take_attendance_and_close_registration_with_the_evaluation,
     external_records_with_proof_are_approved_and_discussion_posts_are_edited_only_by_their_authors,
     a_shared_course_is_taken_by_a_partner_organisation_whose_learner_is_told_what_the_provider_sees,
+    the_demo_learner_finds_required_training_certificates_and_their_graded_hand_in,
 );
 
 fn location(r: &reqwest::Response) -> String {
@@ -1057,4 +1058,43 @@ async fn a_shared_course_is_taken_by_a_partner_organisation_whose_learner_is_tol
         .await
         .expect("page");
     assert!(!people.contains("olga@other.no"));
+}
+
+/// The demo shows every page with real data: the demo learner's dashboard, history,
+/// certificates, and the hand-in they can download (its bytes are stored like an upload's).
+async fn the_demo_learner_finds_required_training_certificates_and_their_graded_hand_in(
+    app: TestApp,
+) {
+    let learner = app.browser_login("deltaker@demo.tavle.no").await;
+    let dashboard = learner.get("/learn").await.text().await.expect("page");
+    assert!(dashboard.contains("status-"), "{dashboard}");
+    let certificates = learner
+        .get("/certificates")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!ids_after(&certificates, "/org/demo/certificates/").is_empty());
+    let history = learner.get("/history").await.text().await.expect("page");
+    let courses = ids_after(&history, "/org/demo/courses/");
+    let mut found = None;
+    for course in courses {
+        let base = format!("/org/demo/courses/{course}");
+        for activity in activity_ids(&learner, &base).await {
+            let page = learner
+                .get(&format!("{base}/activities/{activity}"))
+                .await
+                .text()
+                .await
+                .expect("page");
+            if let Some(file) = ids_after(&page, "/org/demo/files/").into_iter().next() {
+                found = Some(file);
+            }
+        }
+    }
+    let file = found.expect("the demo learner's hand-in is linked from its activity");
+    let r = learner.get(&format!("/org/demo/files/{file}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF"), "the stored demo file is served");
 }
