@@ -336,9 +336,10 @@ pub async fn retake(
 ) -> AppResult<EnrollmentId> {
     ctx.require_open()?;
     let mut db = state.store.begin().await?;
-    let current = store::seam::learning::my_enrollment(&mut db, &user.actor, &ctx.course).await?;
+    let current =
+        store::seam::learning::my_current_enrollment(&mut db, &user.actor, &ctx.course).await?;
     match current {
-        Some((e, _)) if e.status == EnrollmentStatus::Completed => {}
+        Some(e) if e.status == EnrollmentStatus::Completed => {}
         Some(_) => return Err(AppError::Conflict("already_enrolled")),
         None => return Err(AppError::Forbidden("not_enrolled")),
     }
@@ -491,8 +492,8 @@ pub async fn active_enrollment(
     ctx: &CourseCtx,
 ) -> AppResult<Enrollment> {
     let mut db = state.store.conn().await?;
-    match store::seam::learning::my_enrollment(&mut db, &user.actor, &ctx.course).await? {
-        Some((e, _)) if e.status == EnrollmentStatus::Active => Ok(e),
+    match store::seam::learning::my_current_enrollment(&mut db, &user.actor, &ctx.course).await? {
+        Some(e) if e.status == EnrollmentStatus::Active => Ok(e),
         Some(_) => Err(AppError::Forbidden("course_completed")),
         None => Err(AppError::Forbidden("not_enrolled")),
     }
@@ -645,7 +646,36 @@ pub async fn assignment_check(
     if let Some(code) = submission_refusal(assignment, latest.map(|s| s.grade)) {
         return Err(AppError::Forbidden(code));
     }
-    Ok((enrollment, assignment.clone()))
+    // The assignment's own limit, within the server's upload limit.
+    let mut assignment = assignment.clone();
+    assignment.max_bytes = assignment
+        .max_bytes
+        .min(state.config.max_upload_bytes as u64);
+    Ok((enrollment, assignment))
+}
+
+/// What a proof of training done elsewhere may be, and how large.
+pub fn proof_rules(state: &AppState) -> (&'static [FileType], u64) {
+    (&FileType::DOCUMENTS, state.config.max_upload_bytes as u64)
+}
+
+/// Dashboards show certificates expiring within this many days.
+pub const EXPIRING_WITHIN_DAYS: i64 = 90;
+
+/// The learner's certificates that expire within [`EXPIRING_WITHIN_DAYS`] (or have expired):
+/// only the latest of each course, so a renewed certificate hides the one it replaced.
+/// `certificates` come newest first (as [`store::seam::learning::my_certificates`] gives them).
+pub fn expiring_soon(
+    certificates: Vec<store::seam::learning::CertificateView>,
+    today: time::Date,
+) -> Vec<store::seam::learning::CertificateView> {
+    let until = today + time::Duration::days(EXPIRING_WITHIN_DAYS);
+    let mut seen = std::collections::HashSet::new();
+    certificates
+        .into_iter()
+        .filter(|c| seen.insert(c.course_id))
+        .filter(|c| c.expires_on.is_some_and(|e| e <= until))
+        .collect()
 }
 
 pub async fn submit_assignment(
@@ -1085,5 +1115,127 @@ pub async fn readable_file(
         Ok(file)
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+// ---- files and reports, as both doors send them ----
+
+/// `attachment` (or `inline` for images) naming the file in ASCII and as RFC 5987 UTF-8.
+fn disposition(name: &str, inline: bool) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    let kind = if inline { "inline" } else { "attachment" };
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A stored file's bytes as a response, read in 64 KB chunks (never whole into memory); the
+/// caller has checked who asks ([`readable_file`]).
+pub async fn file_response(
+    state: &AppState,
+    file: &store::learning::files::StoredFile,
+) -> AppResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use tokio::io::AsyncReadExt;
+    let handle = state
+        .files
+        .open(&file.content_hash)
+        .await
+        .map_err(AppError::internal)?;
+    let chunks = futures_util::stream::unfold(Some(handle), |handle| async move {
+        let mut handle = handle?;
+        let mut chunk = vec![0; 64 * 1024];
+        match handle.read(&mut chunk).await {
+            Ok(0) => None,
+            Ok(n) => {
+                chunk.truncate(n);
+                Some((Ok::<_, std::io::Error>(chunk), Some(handle)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.file_type.media_type().to_owned()),
+            (header::CONTENT_LENGTH, file.size.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition(&file.name, file.file_type.is_image()),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        axum::body::Body::from_stream(chunks),
+    )
+        .into_response())
+}
+
+/// A CSV field, quoted when it holds a delimiter, a quote or a line break, and with a leading
+/// `=`, `+`, `-`, `@`, tab or carriage return defused (spreadsheets would run it as a formula).
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', ';', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// The completion report as CSV: `header`, then a line per completion, fields joined by
+/// `delimiter` (the pages use `;` for Norwegian spreadsheets, the API `,`).
+pub fn completion_csv(
+    header: [&str; 6],
+    delimiter: &str,
+    rows: &[store::seam::learning::CompletionRow],
+) -> String {
+    let mut out = header.map(csv_field).join(delimiter);
+    out.push_str("\r\n");
+    for r in rows {
+        let line = [
+            csv_field(&r.name),
+            csv_field(&r.email),
+            csv_field(r.unit.as_deref().unwrap_or("")),
+            csv_field(&r.course_title),
+            r.completed_on.to_string(),
+            r.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+        .join(delimiter);
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{csv_field, disposition};
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed_and_formulas_are_defused() {
+        assert_eq!(csv_field("Kari Nordmann"), "Kari Nordmann");
+        assert_eq!(csv_field("Oslo; HR"), "\"Oslo; HR\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+    }
+
+    #[test]
+    fn file_names_are_sent_in_ascii_and_utf_8() {
+        assert_eq!(
+            disposition("rapport \"å\".pdf", false),
+            "attachment; filename=\"rapport ___.pdf\"; filename*=UTF-8''rapport%20%22%C3%A5%22%2Epdf"
+        );
+        assert!(disposition("bilde.png", true).starts_with("inline;"));
     }
 }

@@ -225,6 +225,9 @@ pub struct CatalogueQuery {
     pub language: Option<Language>,
     pub tag: Option<String>,
     pub organisation: Option<OrganisationId>,
+    /// Only courses the people of this organisation may take: its own, public ones, and those
+    /// shared with it.
+    pub offered_to: Option<OrganisationId>,
 }
 
 /// One course in the catalogue, with the name of the organisation that offers it.
@@ -270,11 +273,14 @@ pub async fn catalogue(
             "OR (c.visibility = 'shared' AND EXISTS (SELECT 1 FROM course_shares s WHERE s.organisation_id = c.organisation_id ",
             "AND s.course_id = c.id AND s.shared_with_id IN (SELECT organisation_id FROM mine)))) ",
             "AND ($2 = '' OR c.language = $2) AND ($3 = '' OR (',' || c.tags || ',') LIKE $3) ",
-            "AND ($4 IS NULL OR c.organisation_id = $4) "
+            "AND ($4 IS NULL OR c.organisation_id = $4) ",
+            "AND ($6 IS NULL OR c.organisation_id = $6 OR c.visibility = 'public' ",
+            "OR (c.visibility = 'shared' AND EXISTS (SELECT 1 FROM course_shares s WHERE s.organisation_id = c.organisation_id ",
+            "AND s.course_id = c.id AND s.shared_with_id = $6))) "
         ));
         // One condition per search word, each a bound parameter.
         for i in 0..words.len() {
-            let n = i + 6;
+            let n = i + 7;
             sql.push_str(&format!(
                 "AND LOWER(c.title || ' ' || c.summary || ' ' || c.tags) LIKE ${n} "
             ));
@@ -291,7 +297,8 @@ pub async fn catalogue(
                     .unwrap_or_default(),
             )
             .bind(query.organisation.map(|o| o.0))
-            .bind(limit);
+            .bind(limit)
+            .bind(query.offered_to.map(|o| o.0));
         for w in &words {
             q = q.bind(w.clone());
         }

@@ -91,15 +91,23 @@ pub async fn my_enrollments(db: &mut Db, actor: &Actor) -> Result<Vec<MyEnrollme
         .collect()
 }
 
+/// The actor's current enrollment in a course, without its progress (taking an activity needs
+/// only this).
+pub async fn my_current_enrollment(
+    db: &mut Db,
+    actor: &Actor,
+    course: &Course,
+) -> Result<Option<Enrollment>> {
+    enrollments::current(db, course.organisation_id, course.id, actor.person_id).await
+}
+
 /// The actor's current enrollment in a course and its progress.
 pub async fn my_enrollment(
     db: &mut Db,
     actor: &Actor,
     course: &Course,
 ) -> Result<Option<(Enrollment, Vec<Progress>)>> {
-    let Some(e) =
-        enrollments::current(db, course.organisation_id, course.id, actor.person_id).await?
-    else {
+    let Some(e) = my_current_enrollment(db, actor, course).await? else {
         return Ok(None);
     };
     let progress = enrollments::progress_of(db, course.organisation_id, e.id).await?;

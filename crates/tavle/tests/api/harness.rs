@@ -451,3 +451,18 @@ pub async fn other_org(app: &TestApp) -> OtherOrg {
         unit_id,
     }
 }
+
+/// How many files the file store holds (kept ones and any left in its incoming folder).
+pub fn files_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() { files_in(&p) } else { 1 }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}

@@ -878,6 +878,8 @@ async fn assignments_take_allowed_files_refuse_large_and_executable_ones_and_kee
     let (status, ..) = fetch(&kari, &url.replace("/demo/", "/other/")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Too large, or not a document of an allowed type by its bytes: refused, nothing kept.
+    let stored_files = || crate::harness::files_in(&app.data_dir().join("files"));
+    let before = stored_files();
     for size in [1024 * 1024 + 1, 6 * 1024 * 1024] {
         let big = vec![b'a'; size];
         let (status, problem) = upload(&emil, &path, file(big, "stor.txt")).await;
@@ -896,6 +898,11 @@ async fn assignments_take_allowed_files_refuse_large_and_executable_ones_and_kee
         .get(&format!("{ORG}/courses/{id}/activities/{task}"))
         .await;
     assert!(a["submission"].is_null(), "{a}");
+    assert_eq!(
+        stored_files(),
+        before,
+        "refused uploads leave no file behind"
+    );
     // One submission waits for its grade at a time.
     let (status, problem) = upload(&kari, &path, file(b"Ny versjon".to_vec(), "v2.txt")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -1639,8 +1646,15 @@ async fn shared_courses_reach_the_partners_people_and_unshared_courses_of_anothe
         .delete(&format!("{ORG}/courses/{id}/shares/other"))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = otto.get("/api/v1/organisations/other/courses").await;
+    let (status, list) = otto.get("/api/v1/organisations/other/courses").await;
     assert_eq!(status, StatusCode::OK);
+    assert!(
+        list.as_array()
+            .is_some_and(|l| l.iter().all(|c| c["id"] != id.as_str())),
+        "the course left the partner's catalogue: {list}"
+    );
+    let (status, _) = otto.get(&there).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 async fn discussion_posts_are_edited_and_deleted_by_their_authors_only(app: TestApp) {
@@ -1895,15 +1909,23 @@ async fn the_openapi_document_describes_the_learning_api_and_every_schema_it_ref
     }
 }
 
-async fn bearer(token: &str, method: reqwest::Method, url: String, body: Value) -> StatusCode {
-    reqwest::Client::new()
+/// A call with a bearer token: its status and, for a refusal, its problem code.
+async fn bearer(
+    token: &str,
+    method: reqwest::Method,
+    url: String,
+    body: Value,
+) -> (StatusCode, String) {
+    let r = reqwest::Client::new()
         .request(method, url)
         .bearer_auth(token)
         .json(&body)
         .send()
         .await
-        .expect("send")
-        .status()
+        .expect("send");
+    let status = r.status();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    (status, body["code"].as_str().unwrap_or("").to_owned())
 }
 
 /// Creates a personal token through the profile page and reads it off the page.
@@ -1939,7 +1961,8 @@ async fn api_tokens_reach_the_learning_api_within_their_scopes(app: TestApp) {
             app.url("/api/v1/me/learning"),
             json!({})
         )
-        .await,
+        .await
+        .0,
         StatusCode::OK
     );
     assert_eq!(
@@ -1949,12 +1972,13 @@ async fn api_tokens_reach_the_learning_api_within_their_scopes(app: TestApp) {
             app.url(&format!("{ORG}/courses/{id}")),
             json!({})
         )
-        .await,
+        .await
+        .0,
         StatusCode::OK
     );
     assert_eq!(
         bearer(&reader, Method::POST, progress.clone(), body.clone()).await,
-        StatusCode::FORBIDDEN
+        (StatusCode::FORBIDDEN, "insufficient_scope".to_owned())
     );
     assert_eq!(
         bearer(
@@ -1964,11 +1988,16 @@ async fn api_tokens_reach_the_learning_api_within_their_scopes(app: TestApp) {
             json!({})
         )
         .await,
-        StatusCode::FORBIDDEN,
+        (StatusCode::FORBIDDEN, "insufficient_scope".to_owned()),
         "not the me area"
     );
     assert_eq!(
-        bearer(&writer, Method::POST, progress, body).await,
+        bearer(&writer, Method::POST, progress, body).await.0,
         StatusCode::OK
+    );
+    let (_, mine) = kari.get("/api/v1/me/enrollments").await;
+    assert!(
+        mine.to_string().contains("\"time_spent_seconds\":30"),
+        "the writer's progress was recorded: {mine}"
     );
 }

@@ -18,8 +18,7 @@ use domain::learning::activity::{
     ActivityInput, ActivitySettings, Graded, QuestionSummary, QuizAnswers, SurveyQuestionKind,
     format_local_datetime, grade, summarise,
 };
-use domain::learning::course::{CourseInput, CourseSettings, Visibility, matches_search};
-use domain::learning::files::FileType;
+use domain::learning::course::{CourseInput, CourseSettings, matches_search};
 use domain::learning::requirement::{Audience, RequirementInput, RequirementStatus};
 use domain::org::Language;
 use domain::{
@@ -620,13 +619,8 @@ async fn my_learning(
     let required = seam::my_requirements(&mut db, &user.actor, today).await?;
     let enrollments = seam::my_enrollments(&mut db, &user.actor).await?;
     let certificates = seam::my_certificates(&mut db, &user.actor).await?;
-    let until = today + time::Duration::days(90);
-    let mut seen = std::collections::HashSet::new();
-    // Newest first: the first certificate of a course is its latest.
-    let expiring = certificates
+    let expiring = learning::expiring_soon(certificates, today)
         .into_iter()
-        .filter(|c| seen.insert(c.course_id))
-        .filter(|c| c.expires_on.is_some_and(|e| e <= until))
         .map(Into::into)
         .collect();
     Ok(Json(Dashboard {
@@ -733,33 +727,25 @@ async fn list_courses(
         language,
         tag: tag.clone(),
         organisation: None,
+        offered_to: Some(org.id),
     };
     let mut db = state.store.conn().await?;
     let found = courses::catalogue(&mut db, &user.actor, &query, 500).await?;
-    let mut out = Vec::new();
-    let mut ids = std::collections::HashSet::new();
-    for entry in found {
-        let c = &entry.course;
-        let here = c.organisation_id == org.id
-            || c.settings.visibility == Visibility::Public
-            || (c.settings.visibility == Visibility::Shared
-                && courses::shares(&mut db, c.organisation_id, c.id)
-                    .await?
-                    .iter()
-                    .any(|(id, _, _)| *id == org.id));
-        if here && ids.insert(c.id) {
-            out.push(course_dto(
-                c.id,
-                &entry.owner_slug,
-                &entry.owner_name,
-                &c.settings,
-            ));
-        }
-    }
+    let mut out: Vec<CourseDto> = found
+        .iter()
+        .map(|e| {
+            course_dto(
+                e.course.id,
+                &e.owner_slug,
+                &e.owner_name,
+                &e.course.settings,
+            )
+        })
+        .collect();
     // Drafts, for whoever edits or teaches them.
     for c in courses::of_organisation(&mut db, org.id).await? {
-        if ids.contains(&c.id) || c.settings.status != domain::learning::course::CourseStatus::Draft
-        {
+        // The catalogue has every course but drafts.
+        if c.settings.status != domain::learning::course::CourseStatus::Draft {
             continue;
         }
         let s = &c.settings;
@@ -768,7 +754,6 @@ async fn list_courses(
             && language.is_none_or(|l| l == s.language)
             && tag.as_ref().is_none_or(|t| s.tags.contains(t));
         if wanted && courses::access(&mut db, &user.actor, &c).await?.can_teach() {
-            ids.insert(c.id);
             out.push(course_dto(c.id, org.slug.as_str(), &org.name, s));
         }
     }
@@ -1640,9 +1625,7 @@ async fn submit_assignment(
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
     let (enrollment, assignment) =
         learning::assignment_check(&state, &user, &ctx, &activity).await?;
-    let max = assignment
-        .max_bytes
-        .min(state.config.max_upload_bytes as u64);
+    let max = assignment.max_bytes;
     let mut file = None;
     while let Some(field) = multipart.next_field().await.map_err(malformed)? {
         if field.name() == Some("file") && file.is_none() {
@@ -1977,6 +1960,7 @@ async fn record_external(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
+    let (proof_types, proof_max) = learning::proof_rules(&state);
     let (enrollment, record) = learning::record_check(&state, &user, &ctx, &activity).await?;
     let mut fields = HashMap::new();
     let mut proof = None;
@@ -1994,8 +1978,8 @@ async fn record_external(
                     &ctx,
                     user.actor.person_id,
                     Purpose::Proof,
-                    &FileType::DOCUMENTS,
-                    state.config.max_upload_bytes as u64,
+                    proof_types,
+                    proof_max,
                 )
                 .await?,
             );
@@ -2554,7 +2538,7 @@ async fn team_expiring(
     Path(slug): Path<String>,
 ) -> AppResult<Json<Vec<ExpiringDto>>> {
     let org = ops::org_visible(&state, &user, &slug).await?;
-    let until = today() + time::Duration::days(90);
+    let until = today() + time::Duration::days(learning::EXPIRING_WITHIN_DAYS);
     let mut db = state.store.conn().await?;
     let list = seam::expiring_certificates(&mut db, &user.actor, org.id, until).await?;
     Ok(Json(
@@ -2592,21 +2576,6 @@ pub struct CompletionRowDto {
     expires_on: Option<time::Date>,
 }
 
-/// A CSV field: quoted when it holds a separator, quote or line break; a leading `=`, `+`,
-/// `-` or `@` is neutralised so spreadsheets do not run it as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', ';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// Who completed what (administrators and report viewers): the organisation's own courses,
 /// courses taken for it, and courses it requires. JSON, or CSV with `?format=csv` or
 /// `Accept: text/csv`.
@@ -2642,20 +2611,18 @@ async fn completion_report(
             .collect();
         return Ok(Json(body).into_response());
     }
-    let mut out = String::from("name,email,unit,course,completed_on,expires_on\r\n");
-    for r in &rows {
-        let line = [
-            csv_field(&r.name),
-            csv_field(&r.email),
-            csv_field(r.unit.as_deref().unwrap_or("")),
-            csv_field(&r.course_title),
-            r.completed_on.to_string(),
-            r.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-        ]
-        .join(",");
-        out.push_str(&line);
-        out.push_str("\r\n");
-    }
+    let out = learning::completion_csv(
+        [
+            "name",
+            "email",
+            "unit",
+            "course",
+            "completed_on",
+            "expires_on",
+        ],
+        ",",
+        &rows,
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -2671,30 +2638,6 @@ async fn completion_report(
 
 // ---- files ----
 
-/// `attachment` (or `inline` for images) with the name as ASCII and as RFC 5987 UTF-8.
-fn disposition(name: &str, inline: bool) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    let kind = if inline { "inline" } else { "attachment" };
-    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 /// A stored file: a content image for whoever sees its course; a submission or proof for its
 /// learner and the course's teachers (editors for proofs). Anyone else gets 404.
 #[utoipa::path(get, path = "/organisations/{slug}/files/{id}", tag = "files",
@@ -2705,38 +2648,6 @@ async fn get_file(
     ApiUser(user): ApiUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    use tokio::io::AsyncReadExt;
     let file = learning::readable_file(&state, &user, &slug, &id).await?;
-    let bytes = state
-        .files
-        .open(&file.content_hash)
-        .await
-        .map_err(AppError::internal)?;
-    let stream = futures_util::stream::unfold(Some(bytes), |reader| async move {
-        let mut reader = reader?;
-        let mut buf = vec![0u8; 64 * 1024];
-        match reader.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((
-                    Ok::<_, std::io::Error>(axum::body::Bytes::from(buf)),
-                    Some(reader),
-                ))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    });
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.file_type.media_type().to_owned()),
-            (header::CONTENT_LENGTH, file.size.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                disposition(&file.name, file.file_type.is_image()),
-            ),
-        ],
-        axum::body::Body::from_stream(stream),
-    )
-        .into_response())
+    learning::file_response(&state, &file).await
 }

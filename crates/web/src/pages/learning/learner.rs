@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::FieldErrors;
 use domain::learning::activity::{
@@ -107,7 +106,7 @@ pub async fn dashboard(
     let enrollments = seam::my_enrollments(&mut db, &user.actor).await?;
     let certificates = seam::my_certificates(&mut db, &user.actor).await?;
     drop(db);
-    let soon = today + time::Duration::days(90);
+
     render(&DashboardPage {
         l: ctx.layout("learn.title", done.done.as_deref()),
         t,
@@ -128,9 +127,8 @@ pub async fn dashboard(
             .filter(|e| e.enrollment.status == EnrollmentStatus::Active)
             .map(|e| enrollment_row(t, e))
             .collect(),
-        expiring: certificates
+        expiring: ops::expiring_soon(certificates, today)
             .iter()
-            .filter(|c| c.expires_on.is_some_and(|d| d <= soon))
             .map(certificate_row)
             .collect(),
     })
@@ -182,7 +180,7 @@ pub async fn catalogue(
         text: search.q.chars().take(200).collect(),
         language: Language::parse(search.language.trim()).ok(),
         tag: Some(search.tag.trim().to_lowercase()).filter(|s| !s.is_empty()),
-        organisation: None,
+        ..CatalogueQuery::default()
     };
     let mut db = state.store.conn().await?;
     let found = courses::catalogue(&mut db, &user.actor, &query, 200).await?;
@@ -265,10 +263,6 @@ struct CoursePage {
     co_participants: Option<Vec<CoParticipantRow>>,
 }
 
-fn status_code(status: ProgressStatus) -> &'static str {
-    status.as_str()
-}
-
 fn module_views(
     t: Tr,
     base: &str,
@@ -293,7 +287,7 @@ fn module_views(
                         title: a.title.clone(),
                         kind: label(t, "activity_kind", a.settings.kind().as_str()),
                         required: a.required,
-                        status_code: status_code(status),
+                        status_code: status.as_str(),
                         status: label(t, "progress", status.as_str()),
                         link: format!("{base}/activities/{}", a.id),
                     }
@@ -998,10 +992,7 @@ pub async fn record_external(
 ) -> AppResult<Response> {
     let (c, activity) = course_and_activity(&state, &user, &slug, &id, &aid).await?;
     let (enrollment, record) = ops::record_check(&state, &user, &c, &activity).await?;
-    let rules = (
-        &domain::learning::files::FileType::ALL[..],
-        state.config.max_upload_bytes as u64,
-    );
+    let rules = ops::proof_rules(&state);
     let (fields, proof) =
         match read_upload(&state, &mut multipart, &c, &user, Purpose::Proof, rules).await {
             Ok(read) => read,
@@ -1024,51 +1015,7 @@ pub async fn file(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let stored = ops::readable_file(&state, &user, &slug, &id).await?;
-    let handle = state
-        .files
-        .open(&stored.content_hash)
-        .await
-        .map_err(AppError::internal)?;
-    let body = axum::body::Body::from_stream(file_chunks(handle));
-    let disposition = if stored.file_type.is_image() {
-        "inline".to_owned()
-    } else {
-        format!(
-            "attachment; filename*=UTF-8''{}",
-            percent_encoding::utf8_percent_encode(&stored.name, percent_encoding::NON_ALPHANUMERIC)
-        )
-    };
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                stored.file_type.media_type().to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// A file read in 64 KB chunks (never whole into memory).
-fn file_chunks(
-    file: tokio::fs::File,
-) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send {
-    use tokio::io::AsyncReadExt;
-    futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let mut chunk = vec![0; 64 * 1024];
-        match file.read(&mut chunk).await {
-            Ok(0) => None,
-            Ok(n) => {
-                chunk.truncate(n);
-                Some((Ok(chunk), Some(file)))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    })
+    ops::file_response(&state, &stored).await
 }
 
 // ---- discussion ----

@@ -129,7 +129,10 @@ pub async fn expiring(
     Query(query): Query<DaysQuery>,
 ) -> AppResult<Response> {
     let org = ops::org_visible(&state, &user, &slug).await?;
-    let days = query.days.unwrap_or(90).clamp(1, 3650);
+    let days = query
+        .days
+        .unwrap_or(learning_ops::EXPIRING_WITHIN_DAYS)
+        .clamp(1, 3650);
     let until = store::now().date() + time::Duration::days(days);
     let mut db = state.store.conn().await?;
     let rows = seam::expiring_certificates(&mut db, &user.actor, org.id, until).await?;
@@ -170,10 +173,8 @@ async fn assign_page_for(
     let t = ctx.0.tr;
     let mut db = state.store.conn().await?;
     let query = CatalogueQuery {
-        text: String::new(),
-        language: None,
-        tag: None,
-        organisation: None,
+        offered_to: Some(org.id),
+        ..CatalogueQuery::default()
     };
     let found = courses::catalogue(&mut db, &user.actor, &query, 500).await?;
     let people = store::seam::member_summaries(
@@ -450,10 +451,8 @@ async fn requirements_page(
     let list = store::learning::requirements::of_organisation(&mut db, org.id).await?;
     let units = store::units::tree(&mut db, org.id).await?;
     let query = CatalogueQuery {
-        text: String::new(),
-        language: None,
-        tag: None,
-        organisation: None,
+        offered_to: Some(org.id),
+        ..CatalogueQuery::default()
     };
     let found = courses::catalogue(&mut db, &user.actor, &query, 500).await?;
     drop(db);
@@ -644,24 +643,14 @@ pub async fn report(
     })
 }
 
-/// A CSV field, quoted when it holds a delimiter, a quote or a line break, and with a leading
-/// `=`, `+`, `-` or `@` defused (spreadsheets would run it as a formula).
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([';', '"', '\n', '\r', ',']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-/// The report as CSV (UTF-8 with BOM and `;`, as Norwegian spreadsheets expect).
-pub fn completion_csv(t: Tr, rows: &[seam::CompletionRow]) -> String {
-    let mut out = String::from("\u{feff}");
+pub async fn report_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageUser(user): PageUser,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let (org, rows) = report_rows(&state, &user, &slug).await?;
+    let t = ctx.0.tr;
     let header = [
         "report.name",
         "report.email",
@@ -670,34 +659,12 @@ pub fn completion_csv(t: Tr, rows: &[seam::CompletionRow]) -> String {
         "report.completed",
         "report.expires",
     ]
-    .map(|k| csv_field(t.get(k)))
-    .join(";");
-    out.push_str(&header);
-    out.push_str("\r\n");
-    for r in rows {
-        let line = [
-            csv_field(&r.name),
-            csv_field(&r.email),
-            csv_field(r.unit.as_deref().unwrap_or("")),
-            csv_field(&r.course_title),
-            r.completed_on.to_string(),
-            r.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-        ]
-        .join(";");
-        out.push_str(&line);
-        out.push_str("\r\n");
-    }
-    out
-}
-
-pub async fn report_csv(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageUser(user): PageUser,
-    Path(slug): Path<String>,
-) -> AppResult<Response> {
-    let (org, rows) = report_rows(&state, &user, &slug).await?;
-    let body = completion_csv(ctx.0.tr, &rows);
+    .map(|k| t.get(k));
+    // With a byte-order mark, as Norwegian spreadsheets expect of UTF-8.
+    let body = format!(
+        "\u{feff}{}",
+        learning_ops::completion_csv(header, ";", &rows)
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -709,17 +676,4 @@ pub async fn report_csv(
         body,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed_and_formulas_are_defused() {
-        assert_eq!(csv_field("Kari Nordmann"), "Kari Nordmann");
-        assert_eq!(csv_field("Oslo; HR"), "\"Oslo; HR\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-    }
 }

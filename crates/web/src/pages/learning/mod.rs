@@ -151,7 +151,7 @@ impl<S: Send + Sync> FromRequest<S> for Pairs {
 /// for its colour (text always says it; colour only repeats it).
 pub struct StatusCell {
     pub code: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub date: String,
 }
 
@@ -159,19 +159,9 @@ impl StatusCell {
     pub fn of(t: Tr, status: &RequirementStatus) -> Self {
         Self {
             code: status.code(),
-            label: t.get(requirement_label(status.code())),
+            label: label(t, "requirement_status", status.code()),
             date: status.date().map(|d| d.to_string()).unwrap_or_default(),
         }
-    }
-}
-
-fn requirement_label(code: &str) -> &'static str {
-    match code {
-        "met" => "requirement_status.met",
-        "expiring_soon" => "requirement_status.expiring_soon",
-        "expired" => "requirement_status.expired",
-        "due" => "requirement_status.due",
-        _ => "requirement_status.overdue",
     }
 }
 
