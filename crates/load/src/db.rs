@@ -114,6 +114,51 @@ pub async fn many_targets(store: &Store, slug: &str, limit: i64) -> anyhow::Resu
         .collect())
 }
 
+/// Up to `limit` activities of the target's course, in order.
+pub async fn activities_of(store: &Store, t: &Target, limit: usize) -> anyhow::Result<Vec<Uuid>> {
+    let mut db = store.conn().await?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let ids: Vec<Uuid> = with_conn!(db, |c| {
+        sqlx::query_scalar(
+            "SELECT id FROM activities WHERE organisation_id = $1 AND course_id = $2 \
+             ORDER BY position, id LIMIT CAST($3 AS BIGINT)",
+        )
+        .bind(t.organisation)
+        .bind(t.course)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await
+    })?;
+    Ok(ids)
+}
+
+/// The time recorded on every progress row of the targets' (distinct) enrollments.
+pub async fn seconds_in(store: &Store, targets: &[Option<Target>]) -> anyhow::Result<i64> {
+    let mut enrollments: Vec<(Uuid, Uuid)> = targets
+        .iter()
+        .flatten()
+        .map(|t| (t.organisation, t.enrollment))
+        .collect();
+    enrollments.sort_unstable();
+    enrollments.dedup();
+    let mut db = store.conn().await?;
+    let mut total = 0;
+    for (organisation, enrollment) in enrollments {
+        let seconds: Option<i64> = with_conn!(db, |c| {
+            sqlx::query_scalar(
+                "SELECT CAST(SUM(time_spent_seconds) AS BIGINT) FROM activity_progress \
+                 WHERE organisation_id = $1 AND enrollment_id = $2",
+            )
+            .bind(organisation)
+            .bind(enrollment)
+            .fetch_one(&mut *c)
+            .await
+        })?;
+        total += seconds.unwrap_or(0);
+    }
+    Ok(total)
+}
+
 /// The seconds recorded on each target's progress row (0 when it has none).
 pub async fn seconds_of(store: &Store, targets: &[Target]) -> anyhow::Result<HashMap<Target, i64>> {
     let mut db = store.conn().await?;

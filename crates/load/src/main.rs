@@ -8,6 +8,7 @@
 mod db;
 mod writer;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -83,6 +84,11 @@ struct Args {
     /// `writer`: enrollments to spread the writes over.
     #[arg(long, default_value_t = 20_000)]
     targets: i64,
+    /// `progress`: changes per request. Above 1, each request POSTs one change for each of up
+    /// to this many activities of the course at once (`/courses/{c}/progress`, as an app
+    /// sends what it queued); the report then counts writes as well as requests.
+    #[arg(long, default_value_t = 1)]
+    changes: usize,
 }
 
 /// A signed-in person: the cookies the login set, sent on every request. (No cookie store:
@@ -137,6 +143,9 @@ async fn login(
         took,
     ))
 }
+
+/// Seconds each progress write reports.
+const PROGRESS_SECONDS: i64 = 30;
 
 fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 60_000_000, 3)
@@ -303,6 +312,9 @@ async fn main() -> anyhow::Result<()> {
     }
     // The learning scenarios' setup: each learner's course and content page, the manager.
     let mut targets: Vec<Option<db::Target>> = Vec::new();
+    // `progress` with `--changes` above 1: each course's request body and how many writes it is.
+    let mut bodies: HashMap<uuid::Uuid, (hyper::body::Bytes, u64)> = HashMap::new();
+    let mut seconds_before: Option<i64> = None;
     let mut manager: Option<Arc<Session>> = None;
     if learning {
         let store = if location.given() {
@@ -325,6 +337,30 @@ async fn main() -> anyhow::Result<()> {
                 "setup: {with} of {} learners have an active enrollment",
                 args.users
             );
+            if matches!(args.scenario, Scenario::Progress) {
+                if args.changes > 1 {
+                    for t in targets.iter().flatten() {
+                        if bodies.contains_key(&t.course) {
+                            continue;
+                        }
+                        let ids = db::activities_of(store, t, args.changes).await?;
+                        let changes: Vec<serde_json::Value> = ids
+                            .iter()
+                            .map(|a| serde_json::json!({"activity_id": a, "seconds": PROGRESS_SECONDS}))
+                            .collect();
+                        let body = serde_json::to_vec(&serde_json::json!({"changes": changes}))?;
+                        bodies.insert(t.course, (body.into(), ids.len() as u64));
+                    }
+                    let sizes: Vec<u64> = bodies.values().map(|(_, n)| *n).collect();
+                    println!(
+                        "setup: {} courses, {}–{} changes a request",
+                        sizes.len(),
+                        sizes.iter().min().copied().unwrap_or(0),
+                        sizes.iter().max().copied().unwrap_or(0)
+                    );
+                }
+                seconds_before = Some(db::seconds_in(store, &targets).await?);
+            }
         }
         if matches!(args.scenario, Scenario::Matrix) {
             let email = match (&args.manager, &store) {
@@ -370,7 +406,10 @@ async fn main() -> anyhow::Result<()> {
         .to_owned();
     let start = Instant::now();
     let mut workers = Vec::new();
-    let progress_body = hyper::body::Bytes::from_static(br#"{"seconds": 30, "done": false}"#);
+    let progress_body = hyper::body::Bytes::from(format!(
+        r#"{{"seconds": {PROGRESS_SECONDS}, "done": false}}"#
+    ));
+    let bodies = Arc::new(bodies);
     for w in 0..args.concurrency {
         // A learner with an active enrollment, for the scenarios that need one.
         let mut pick = w % people.len().max(1);
@@ -383,7 +422,11 @@ async fn main() -> anyhow::Result<()> {
         let person = people.get(pick).cloned().unwrap_or_else(|| admin.clone());
         let admin = admin.clone();
         let manager = manager.clone().unwrap_or_else(|| admin.clone());
-        let progress_body = progress_body.clone();
+        let (progress_body, writes_each) = match target.and_then(|t| bodies.get(&t.course)) {
+            Some((body, n)) => (body.clone(), *n),
+            None => (progress_body.clone(), 1),
+        };
+        let batched = !bodies.is_empty();
         let (authority, org) = (authority.clone(), args.org.clone());
         let scenario = args.scenario;
         workers.push(tokio::spawn(async move {
@@ -394,6 +437,9 @@ async fn main() -> anyhow::Result<()> {
             let mut h = histogram();
             let mut errors = 0u64;
             let mut n = 0u64;
+            // Writes acknowledged, warm-up included (to check against the database), and in
+            // the measured time.
+            let (mut acked, mut measured) = (0u64, 0u64);
             let mut next: Option<String> = None;
             let mut jumps = 0i64;
             loop {
@@ -429,6 +475,10 @@ async fn main() -> anyhow::Result<()> {
                         (Scenario::Course, Some(t)) => {
                             (&person, format!("/org/{org}/courses/{}", t.course))
                         }
+                        (Scenario::Progress, Some(t)) if batched => (
+                            &person,
+                            format!("/api/v1/organisations/{org}/courses/{}/progress", t.course),
+                        ),
                         (Scenario::Progress, Some(t)) => (
                             &person,
                             format!(
@@ -458,24 +508,31 @@ async fn main() -> anyhow::Result<()> {
                         false
                     }
                 };
+                if ok {
+                    acked += writes_each;
+                }
                 if elapsed >= warmup {
                     if ok {
                         h.record(t.elapsed().as_micros() as u64).ok();
+                        measured += writes_each;
                     } else {
                         errors += 1;
                     }
                 }
                 n += 1;
             }
-            anyhow::Ok((h, errors))
+            anyhow::Ok((h, errors, acked, measured))
         }));
     }
     let mut all = histogram();
     let mut errors = 0;
+    let (mut acked, mut writes) = (0u64, 0u64);
     for worker in workers {
-        let (h, e) = worker.await??;
+        let (h, e, a, m) = worker.await??;
         all.add(&h).ok();
         errors += e;
+        acked += a;
+        writes += m;
     }
     let seconds = measure.as_secs_f64();
     println!(
@@ -492,8 +549,29 @@ async fn main() -> anyhow::Result<()> {
         all.len(),
         errors
     );
+    if matches!(args.scenario, Scenario::Progress) {
+        println!(
+            "writes: {:.0} writes/s ({writes} in the measured time)",
+            writes as f64 / seconds
+        );
+    }
     println!("{}", summary("latency", &all));
     println!("{}", summary("login (argon2id)", &logins));
+    if let Some(before) = seconds_before {
+        // Every acknowledged write must be in the database: the learners' time grew by
+        // exactly what was acknowledged.
+        let store = location.open().await?;
+        let after = db::seconds_in(&store, &targets).await?;
+        store.close().await;
+        let expected = acked as i64 * PROGRESS_SECONDS;
+        if after - before != expected {
+            bail!(
+                "lost writes: {acked} acknowledged ({expected} s) but the learners' time grew by {} s",
+                after - before
+            );
+        }
+        println!("checked: all {acked} acknowledged writes are in the database");
+    }
     if let Some(pid) = args.server_pid {
         println!(
             "{}",

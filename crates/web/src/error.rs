@@ -105,6 +105,8 @@ pub const ERROR_CODES: &[&str] = &[
     "record_already_approved",
     "record_awaits_decision",
     "survey_already_answered",
+    "not_in_course",
+    "duplicate_activity",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -530,6 +530,86 @@ pub async fn record_progress(
     Ok(state.progress.record(&ctx.course, update).await?)
 }
 
+/// At most this many progress changes in one [`record_progress_all`].
+pub const MAX_PROGRESS_CHANGES: usize = 200;
+
+/// One change a client queued: time on an activity and, for a content page, that it is done.
+pub struct ProgressChange {
+    pub activity: String,
+    pub seconds: u32,
+    pub done: bool,
+}
+
+/// Records changes a client queued for several activities of one course at once (an app that
+/// was offline, a player reporting a whole session): checked all together (every activity
+/// must be of this course; `done` only for content pages), changes to the same activity
+/// added up, then recorded in one group commit. Nothing is recorded if any change is refused.
+pub async fn record_progress_all(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: &CourseCtx,
+    changes: &[ProgressChange],
+) -> AppResult<Recorded> {
+    ctx.require_open()?;
+    if changes.is_empty() {
+        return Err(FieldErrors::single("changes", "required").into());
+    }
+    if changes.len() > MAX_PROGRESS_CHANGES {
+        let max = MAX_PROGRESS_CHANGES.to_string();
+        let mut errors = FieldErrors::new();
+        errors.add_with("changes", "too_many", &[("max", &max)]);
+        return Err(errors.into());
+    }
+    let activities = {
+        let mut db = state.store.conn().await?;
+        courses::activities(&mut db, ctx.org.id, ctx.course.id).await?
+    };
+    let mut errors = FieldErrors::new();
+    let mut merged: Vec<(ActivityId, u32, bool)> = Vec::with_capacity(changes.len());
+    for (i, change) in changes.iter().enumerate() {
+        let field = format!("changes.{i}.activity_id");
+        let Some(activity) = change
+            .activity
+            .parse::<ActivityId>()
+            .ok()
+            .and_then(|id| activities.iter().find(|a| a.id == id))
+        else {
+            errors.add(&field, "not_in_course");
+            continue;
+        };
+        if change.done && !matches!(activity.settings, ActivitySettings::Content { .. }) {
+            errors.add(&format!("changes.{i}.done"), "done_by_the_activity");
+            continue;
+        }
+        match merged.iter_mut().find(|(id, _, _)| *id == activity.id) {
+            Some((_, seconds, done)) => {
+                *seconds = seconds.saturating_add(change.seconds);
+                *done |= change.done;
+            }
+            None => merged.push((activity.id, change.seconds, change.done)),
+        }
+    }
+    errors.into_result(())?;
+    let enrollment = active_enrollment(state, user, ctx).await?;
+    let updates = merged
+        .into_iter()
+        .map(|(activity_id, seconds, done)| ProgressUpdate {
+            organisation_id: ctx.org.id,
+            enrollment_id: enrollment.id,
+            activity_id,
+            status: if done {
+                ProgressStatus::Done
+            } else {
+                ProgressStatus::InProgress
+            },
+            score: None,
+            attempt: false,
+            seconds: seconds.min(4 * 3600),
+        })
+        .collect();
+    Ok(state.progress.record_all(&ctx.course, updates).await?)
+}
+
 /// Submits quiz attempt number `attempt`.
 pub async fn submit_quiz(
     state: &AppState,

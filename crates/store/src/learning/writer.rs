@@ -16,16 +16,32 @@ use crate::learning::courses::Course;
 use crate::learning::enrollments::{
     PROGRESS_UPSERT, ProgressUpdate, Recorded, recompute, record_with, weights,
 };
-use crate::{Conn, Db, Result, Store, StoreError, json_rows, now, stored, with_conn, with_dialect};
+use crate::{
+    Conn, Db, FieldErrors, Result, Store, StoreError, json_rows, now, stored, with_conn,
+    with_dialect,
+};
 
 /// At most this many changes share a transaction (larger batches spread the commit over more
 /// changes: 10,300 writes/s at 1,024 against 9,800 at 512, measured in `bench/README.md`).
 const BATCH: usize = 1024;
 
+/// One caller's changes: one or more, all to one enrollment and each to a different activity
+/// (they go in together and the caller is answered with the completion after the last).
 struct Job {
     course: Course,
-    update: ProgressUpdate,
+    updates: Vec<ProgressUpdate>,
     reply: oneshot::Sender<Result<Recorded>>,
+}
+
+impl Job {
+    fn key(&self) -> (OrganisationId, EnrollmentId) {
+        let u = &self.updates[0];
+        (u.organisation_id, u.enrollment_id)
+    }
+
+    fn seconds(&self) -> i64 {
+        self.updates.iter().map(|u| i64::from(u.seconds)).sum()
+    }
 }
 
 /// The handle to the writer task (cheap to clone).
@@ -44,11 +60,34 @@ impl ProgressWriter {
 
     /// Records one change; returns once it is committed.
     pub async fn record(&self, course: &Course, update: ProgressUpdate) -> Result<Recorded> {
+        self.record_all(course, vec![update]).await
+    }
+
+    /// Records several changes to one enrollment together (a client sending what it queued);
+    /// returns the completion after all of them, once they are committed. Each change must be
+    /// to a different activity of that enrollment, and there must be at least one.
+    pub async fn record_all(
+        &self,
+        course: &Course,
+        updates: Vec<ProgressUpdate>,
+    ) -> Result<Recorded> {
+        let Some(first) = updates.first() else {
+            return Err(FieldErrors::single("changes", "required").into());
+        };
+        let one_enrollment = updates.iter().all(|u| {
+            u.organisation_id == first.organisation_id && u.enrollment_id == first.enrollment_id
+        });
+        let mut activities: Vec<ActivityId> = updates.iter().map(|u| u.activity_id).collect();
+        activities.sort_unstable_by_key(|a| a.0);
+        activities.dedup();
+        if !one_enrollment || activities.len() != updates.len() {
+            return Err(FieldErrors::single("changes", "duplicate_activity").into());
+        }
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send(Job {
                 course: course.clone(),
-                update,
+                updates,
                 reply,
             })
             .await
@@ -103,18 +142,17 @@ async fn apply(store: &Store, jobs: &[Job]) -> Result<Vec<Recorded>> {
     // Changes to distinct enrollments go in together (a few statements for many changes). A
     // second change to an enrollment goes in a later round, so that it sees the one before,
     // as it would one by one.
-    let results = if jobs.len() == 1 {
-        let job = &jobs[0];
+    let results = if let [job] = jobs
+        && let [update] = job.updates.as_slice()
+    {
         let key = (job.course.organisation_id, job.course.id);
         let w = weighed.get(&key).map(Vec::as_slice).unwrap_or_default();
-        vec![record_with(&mut db, &job.course, w, &job.update).await?]
+        vec![record_with(&mut db, &job.course, w, update).await?]
     } else {
         let mut rounds: Vec<Vec<usize>> = Vec::new();
         let mut seen: HashMap<(OrganisationId, EnrollmentId), usize> = HashMap::new();
         for (i, job) in jobs.iter().enumerate() {
-            let n = seen
-                .entry((job.update.organisation_id, job.update.enrollment_id))
-                .or_insert(0);
+            let n = seen.entry(job.key()).or_insert(0);
             if rounds.len() <= *n {
                 rounds.push(Vec::new());
             }
@@ -195,14 +233,14 @@ async fn apply_together(
     weighed: &HashMap<(OrganisationId, CourseId), Vec<ActivityWeight>>,
 ) -> Result<Vec<Recorded>> {
     let at = now();
-    for chunk in jobs.chunks(ROWS) {
+    let updates: Vec<&ProgressUpdate> = jobs.iter().flat_map(|j| &j.updates).collect();
+    for chunk in updates.chunks(ROWS) {
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO activity_progress (organisation_id, enrollment_id, activity_id, status, score, max_score, \
                  attempts, time_spent_seconds, completed_at, updated_at) ",
             );
-            q.push_values(chunk, |mut b, job| {
-                let u = &job.update;
+            q.push_values(chunk, |mut b, u| {
                 let (score, max) = match u.score {
                     Some((s, m)) => (Some(i64::from(s)), Some(i64::from(m))),
                     None => (None, None),
@@ -225,10 +263,8 @@ async fn apply_together(
     // The enrollments and their progress, after the changes.
     let mut by_org: HashMap<OrganisationId, Vec<EnrollmentId>> = HashMap::new();
     for job in jobs {
-        by_org
-            .entry(job.update.organisation_id)
-            .or_default()
-            .push(job.update.enrollment_id);
+        let (org, enrollment) = job.key();
+        by_org.entry(org).or_default().push(enrollment);
     }
     let mut status: HashMap<EnrollmentId, String> = HashMap::new();
     let mut progress: HashMap<EnrollmentId, Vec<ActivityProgress>> = HashMap::new();
@@ -285,7 +321,7 @@ async fn apply_together(
     let mut states = Vec::with_capacity(jobs.len());
     for job in jobs {
         let course = &job.course;
-        let e = job.update.enrollment_id;
+        let (_, e) = job.key();
         let Some(st) = status.get(&e) else {
             // As `recompute` would: the whole batch then goes again change by change.
             return Err(StoreError::NotFound);
@@ -311,17 +347,17 @@ async fn apply_together(
             .iter()
             .copied()
             .zip(&states)
-            .filter(|(j, _)| j.update.organisation_id == *org)
+            .filter(|(j, _)| j.key().0 == *org)
             .collect();
         match db.conn() {
             Conn::Postgres(c) => {
                 for chunk in rows.chunks(ROWS) {
                     let mut q = sqlx::QueryBuilder::new("WITH v (id, done, total, secs, at) AS (");
                     q.push_values(chunk, |mut b, (job, (state, _))| {
-                        b.push_bind(job.update.enrollment_id.0)
+                        b.push_bind(job.key().1.0)
                             .push_bind(state.required_done as i32)
                             .push_bind(state.required_total as i32)
-                            .push_bind(i64::from(job.update.seconds))
+                            .push_bind(job.seconds())
                             .push_bind(at);
                     });
                     q.push(
@@ -342,10 +378,10 @@ async fn apply_together(
                          WHERE organisation_id = $1 AND id = $2",
                     )
                     .bind(org.0)
-                    .bind(job.update.enrollment_id.0)
+                    .bind(job.key().1.0)
                     .bind(state.required_done as i32)
                     .bind(state.required_total as i32)
-                    .bind(i64::from(job.update.seconds))
+                    .bind(job.seconds())
                     .bind(at)
                     .execute(&mut *c)
                     .await?;
@@ -358,7 +394,7 @@ async fn apply_together(
         if completes {
             let key = (job.course.organisation_id, job.course.id);
             let w = weighed.get(&key).map(Vec::as_slice).unwrap_or_default();
-            results.push(recompute(db, &job.course, w, job.update.enrollment_id, 0).await?);
+            results.push(recompute(db, &job.course, w, job.key().1, 0).await?);
         } else {
             results.push(Recorded {
                 state,

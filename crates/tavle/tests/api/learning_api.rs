@@ -14,6 +14,7 @@ both_backends!(
     learners_enroll_themselves_and_managers_and_admins_assign_people_and_whole_units,
     completing_the_required_activities_issues_a_certificate_with_expiry_and_a_retake_keeps_the_history,
     a_pass_mark_course_completes_on_quiz_points,
+    queued_changes_to_several_activities_are_checked_together_and_recorded_all_or_nothing,
     quizzes_grade_answers_refuse_a_repeated_attempt_and_stop_at_the_limit_and_when_the_course_closes,
     assignments_take_allowed_files_refuse_large_and_executable_ones_and_keep_them_from_other_learners,
     anonymous_surveys_keep_no_link_to_the_person_and_show_results_from_five_answers_identified_ones_name_who_answered,
@@ -492,6 +493,100 @@ async fn learners_enroll_themselves_and_managers_and_admins_assign_people_and_wh
         .get(&format!("{ORG}/courses/{id}/participants"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn queued_changes_to_several_activities_are_checked_together_and_recorded_all_or_nothing(
+    app: TestApp,
+) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let learner = app.api_login("ansatt@demo.tavle.no").await;
+    let (id, module) = course(&admin, json!({})).await;
+    let one = content(&admin, &id, &module).await;
+    let two = content(&admin, &id, &module).await;
+    let quiz = activity(
+        &admin,
+        &id,
+        &module,
+        json!({"kind": "quiz", "required": false, "questions": QUIZ}),
+    )
+    .await;
+    let (other, other_module) = course(&admin, json!({})).await;
+    let elsewhere = content(&admin, &other, &other_module).await;
+    let path = format!("{ORG}/courses/{id}/progress");
+    let change = |activity: &str, seconds: u32, done: bool| json!({"activity_id": activity, "seconds": seconds, "done": done});
+    // Not enrolled: refused, nothing recorded.
+    let (status, problem) = learner
+        .post(&path, json!({"changes": [change(&one, 10, false)]}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["code"], "not_enrolled");
+    enroll(&learner, &id).await;
+    // Every refused change is named; none of the good ones is kept.
+    let (status, problem) = learner
+        .post(
+            &path,
+            json!({"changes": [
+                change(&one, 10, true),
+                change(&elsewhere, 10, false),
+                change(&quiz, 10, true),
+                change("not-an-id", 1, false),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(
+        field_errors(&problem),
+        [
+            "changes.1.activity_id:not_in_course",
+            "changes.2.done:done_by_the_activity",
+            "changes.3.activity_id:not_in_course",
+        ]
+    );
+    let (_, c) = learner.get(&format!("{ORG}/courses/{id}")).await;
+    assert!(
+        c["modules"][0]["activities"][0]["progress"].is_null(),
+        "nothing recorded: {c}"
+    );
+    let (status, problem) = learner.post(&path, json!({"changes": []})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&problem), ["changes:required"]);
+    let many: Vec<Value> = (0..201).map(|_| change(&one, 1, false)).collect();
+    let (status, problem) = learner.post(&path, json!({"changes": many})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&problem), ["changes:too_many"]);
+    // Changes to the same activity add up; the answer is the completion after all of them.
+    let (status, p) = learner
+        .post(
+            &path,
+            json!({"changes": [
+                change(&one, 20, false),
+                change(&quiz, 15, false),
+                change(&one, 25, true),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(
+        (
+            p["required_done"].clone(),
+            p["required_total"].clone(),
+            p["complete"].clone()
+        ),
+        (json!(1), json!(2), json!(false))
+    );
+    let (_, c) = learner.get(&format!("{ORG}/courses/{id}")).await;
+    let activities = &c["modules"][0]["activities"];
+    assert_eq!(activities[0]["progress"]["status"], "done");
+    assert_eq!(activities[0]["progress"]["time_spent_seconds"], 45);
+    assert_eq!(activities[2]["progress"]["status"], "in_progress");
+    assert_eq!(activities[2]["progress"]["time_spent_seconds"], 15);
+    assert_eq!(c["enrollment"]["time_spent_seconds"], 60, "{c}");
+    // The last required page completes the course and issues its completion in the same answer.
+    let (status, p) = learner
+        .post(&path, json!({"changes": [change(&two, 5, true)]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert!(p["complete"] == true && p["completed_now"] == true, "{p}");
 }
 
 async fn completing_the_required_activities_issues_a_certificate_with_expiry_and_a_retake_keeps_the_history(

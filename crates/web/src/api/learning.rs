@@ -65,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retake))
         .routes(routes!(assign))
         .routes(routes!(record_progress))
+        .routes(routes!(record_progress_all))
         .routes(routes!(submit_quiz))
         .routes(routes!(answer_survey))
         .routes(routes!(survey_results))
@@ -1519,6 +1520,52 @@ async fn record_progress(
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
     let recorded =
         learning::record_progress(&state, &user, &ctx, &activity, body.seconds, body.done).await?;
+    Ok(Json((&recorded).into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProgressChangeBody {
+    activity_id: String,
+    /// Seconds spent (at most four hours count per activity).
+    #[serde(default)]
+    seconds: u32,
+    /// A content page is read to the end.
+    #[serde(default)]
+    done: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProgressAllBody {
+    /// Up to 200 changes, to activities of this course; changes to the same activity are
+    /// added up.
+    changes: Vec<ProgressChangeBody>,
+}
+
+/// Record what a client queued for several activities of a course at once (an app that was
+/// offline, a player reporting a session). All changes are checked first (`422` names each
+/// refused one as `changes.N.…`), then recorded together: all or nothing. Answers the
+/// enrollment's completion after they are committed.
+#[utoipa::path(post, path = "/organisations/{slug}/courses/{id}/progress", tag = "learning",
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = ProgressAllBody,
+    responses((status = 200, body = CompletionDto), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+async fn record_progress_all(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((slug, id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ProgressAllBody>,
+) -> AppResult<Json<CompletionDto>> {
+    let ctx = course_in(&state, &user, &slug, &id).await?;
+    let changes: Vec<learning::ProgressChange> = body
+        .changes
+        .into_iter()
+        .map(|c| learning::ProgressChange {
+            activity: c.activity_id,
+            seconds: c.seconds,
+            done: c.done,
+        })
+        .collect();
+    let recorded = learning::record_progress_all(&state, &user, &ctx, &changes).await?;
     Ok(Json((&recorded).into()))
 }
 
