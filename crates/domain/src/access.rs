@@ -4,7 +4,11 @@
 //! this module decides, without I/O, which fields those relations reveal. The registry issue
 //! replaces these fixed rules with data-driven ones; the shape (relations in, fields out) stays.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
+
+use crate::registry::{FieldIndex, Viewer, registry};
 
 use crate::{OrganisationId, PersonId};
 
@@ -63,8 +67,9 @@ impl Actor {
     }
 }
 
-/// How a viewer relates to the person whose data is asked for, within one organisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// How a viewer relates to the person whose data is asked for. The data registry says, per
+/// field and purpose, which relations see it (`registry::Registry::allows`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     /// The viewer is the person.
@@ -73,8 +78,59 @@ pub enum Relation {
     DirectManager,
     /// The viewer manages the person's manager, at any depth.
     IndirectManager,
+    /// The viewer teaches or administers a course the person takes.
+    CourseStaff,
+    /// The viewer takes a course the person takes (only where its participant list is on).
+    CoParticipant,
     /// The viewer administers an organisation the person is a member of.
     OrgAdmin,
+    /// The viewer reads the organisation's reports.
+    ReportViewer,
+    /// The viewer teaches or administers, in the providing organisation, a shared course the
+    /// person takes for another organisation.
+    ProviderStaff,
+    /// The viewer administers or manages in a later employer (platform setting, KS-12).
+    LaterEmployer,
+    /// A user with extended rights looking someone up (platform setting, DFO-12).
+    DirectoryLookup,
+    /// The organisation's data protection officer.
+    Dpo,
+    /// The platform operator.
+    Operator,
+}
+
+impl Relation {
+    pub const ALL: [Self; 12] = [
+        Self::Myself,
+        Self::DirectManager,
+        Self::IndirectManager,
+        Self::CourseStaff,
+        Self::CoParticipant,
+        Self::OrgAdmin,
+        Self::ReportViewer,
+        Self::ProviderStaff,
+        Self::LaterEmployer,
+        Self::DirectoryLookup,
+        Self::Dpo,
+        Self::Operator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Myself => "myself",
+            Self::DirectManager => "direct_manager",
+            Self::IndirectManager => "indirect_manager",
+            Self::CourseStaff => "course_staff",
+            Self::CoParticipant => "co_participant",
+            Self::OrgAdmin => "org_admin",
+            Self::ReportViewer => "report_viewer",
+            Self::ProviderStaff => "provider_staff",
+            Self::LaterEmployer => "later_employer",
+            Self::DirectoryLookup => "directory_lookup",
+            Self::Dpo => "dpo",
+            Self::Operator => "operator",
+        }
+    }
 }
 
 /// The fields of a person a viewer may see. Memberships are always limited to the
@@ -92,54 +148,35 @@ impl VisibleFields {
     pub fn any(self) -> bool {
         self.name || self.email || self.birth_date || self.memberships || self.roles
     }
+}
 
-    fn union(self, other: Self) -> Self {
-        Self {
-            name: self.name || other.name,
-            email: self.email || other.email,
-            birth_date: self.birth_date || other.birth_date,
-            memberships: self.memberships || other.memberships,
-            roles: self.roles || other.roles,
-        }
+/// The person fields a viewer sees, as the data registry declares them.
+pub fn visible_fields_for(viewer: &Viewer) -> VisibleFields {
+    static FIELDS: LazyLock<[Option<FieldIndex>; 5]> = LazyLock::new(|| {
+        let r = registry();
+        [
+            r.index("people.given_name"),
+            r.index("people.email"),
+            r.index("people.birth_date"),
+            r.index("memberships.kind"),
+            r.index("role_grants.role"),
+        ]
+    });
+    let r = registry();
+    let sees = |i: usize| FIELDS[i].is_some_and(|f| r.allows(f, viewer).is_some());
+    VisibleFields {
+        name: sees(0),
+        email: sees(1),
+        birth_date: sees(2),
+        memberships: sees(3),
+        roles: sees(4),
     }
 }
 
-/// The fields one relation reveals.
-pub fn fields_for(relation: Relation) -> VisibleFields {
-    match relation {
-        Relation::Myself => VisibleFields {
-            name: true,
-            email: true,
-            birth_date: true,
-            memberships: true,
-            roles: true,
-        },
-        // Managers follow up their staff's training (DFO-9): who they are and where they work,
-        // not their birth date.
-        Relation::DirectManager | Relation::IndirectManager => VisibleFields {
-            name: true,
-            email: true,
-            birth_date: false,
-            memberships: true,
-            roles: false,
-        },
-        // The organisation administers its people: it holds the birth date where it asked
-        // for one (minimum age) and manages roles.
-        Relation::OrgAdmin => VisibleFields {
-            name: true,
-            email: true,
-            birth_date: true,
-            memberships: true,
-            roles: true,
-        },
-    }
-}
-
-/// The fields a set of relations reveals together; nothing when there is no relation.
+/// The fields a set of relations reveals together (no settings on); nothing when there is
+/// no relation.
 pub fn visible_fields(relations: &[Relation]) -> VisibleFields {
-    relations
-        .iter()
-        .fold(VisibleFields::default(), |acc, &r| acc.union(fields_for(r)))
+    visible_fields_for(&Viewer::new(relations))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod learning;
 pub mod machine;
 pub mod org;
 pub mod person;
+pub mod registry;
 pub mod validation;
 
 pub use ids::{

@@ -30,6 +30,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod people;
 pub mod roles;
+pub mod schema;
 pub mod seam;
 pub mod sessions;
 pub mod throttle;

@@ -98,6 +98,32 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// The data registry: every personal-data field Tavle stores, and why.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RegistryCommand {
+    /// Validate the registry (the built-in one, or a candidate file); exits non-zero naming
+    /// each problem.
+    Check {
+        /// A registry file to check instead of the built-in one.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Print the whole registry.
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: RegistryFormat,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum RegistryFormat {
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -418,6 +444,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("This token is shown once. It expires in {days} days.");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Registry {
+            command: RegistryCommand::Check { file },
+        } => {
+            let text = match &file {
+                Some(path) => std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                None => domain::registry::EMBEDDED.to_owned(),
+            };
+            match domain::registry::Registry::parse(&text) {
+                Ok(r) => {
+                    println!(
+                        "ok: registry version {}, {} fields, {} purposes, {} retention rules, {} legal holds",
+                        r.version,
+                        r.fields.len(),
+                        r.purposes.len(),
+                        r.retention_rules.len(),
+                        r.legal_holds.len()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("{p}");
+                    }
+                    eprintln!("{} problems", problems.len());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Registry {
+            command:
+                RegistryCommand::Export {
+                    format: RegistryFormat::Json,
+                },
+        } => {
+            let registry = domain::registry::load().map_err(registry_problems)?;
+            println!("{}", serde_json::to_string_pretty(registry)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Config {
             command: ConfigCommand::Check,
         } => {
@@ -428,6 +493,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The built-in registry's problems as one error (the program refuses to start with them).
+pub fn registry_problems(problems: &[domain::registry::Problem]) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the data registry is invalid:\n{}",
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
 }
 
 async fn serve(config: &Config, store: store::Store) -> anyhow::Result<ExitCode> {

@@ -42,6 +42,8 @@ pub struct Server {
 
 /// Binds `config.addr` (port 0 picks a free port) and serves Tavle on `store` in the background.
 pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
+    // Everything that handles personal data reads the registry: never serve with a bad one.
+    domain::registry::load().map_err(cli::registry_problems)?;
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

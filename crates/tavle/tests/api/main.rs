@@ -14,3 +14,4 @@ mod learning_pages;
 mod operations;
 mod organisations;
 mod people;
+mod registry;

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::access::{OrgRole, Relation};
+use domain::access::OrgRole;
 use domain::org::OrganisationSettingsInput;
 use domain::person::{MembershipInput, NewPersonInput, ProfileInput};
 use domain::{MembershipId, PersonId};
@@ -255,24 +255,11 @@ pub struct PersonDto {
     roles: Vec<RoleDto>,
 }
 
-fn relation_name(r: Relation) -> &'static str {
-    match r {
-        Relation::Myself => "myself",
-        Relation::DirectManager => "direct_manager",
-        Relation::IndirectManager => "indirect_manager",
-        Relation::OrgAdmin => "org_admin",
-    }
-}
-
 impl From<PersonView> for PersonDto {
     fn from(v: PersonView) -> Self {
         Self {
             id: v.id,
-            relations: v
-                .relations
-                .iter()
-                .map(|r| relation_name(*r).to_owned())
-                .collect(),
+            relations: v.relations.iter().map(|r| r.as_str().to_owned()).collect(),
             given_name: v.given_name,
             family_name: v.family_name,
             email: v.email,
