@@ -4,11 +4,9 @@
 //! this module decides, without I/O, which fields those relations reveal. The registry issue
 //! replaces these fixed rules with data-driven ones; the shape (relations in, fields out) stays.
 
-use std::sync::LazyLock;
-
 use serde::{Deserialize, Serialize};
 
-use crate::registry::{FieldIndex, Viewer, registry};
+use crate::registry::{Viewer, keys};
 
 use crate::{OrganisationId, PersonId};
 
@@ -152,24 +150,12 @@ impl VisibleFields {
 
 /// The person fields a viewer sees, as the data registry declares them.
 pub fn visible_fields_for(viewer: &Viewer) -> VisibleFields {
-    static FIELDS: LazyLock<[Option<FieldIndex>; 5]> = LazyLock::new(|| {
-        let r = registry();
-        [
-            r.index("people.given_name"),
-            r.index("people.email"),
-            r.index("people.birth_date"),
-            r.index("memberships.kind"),
-            r.index("role_grants.role"),
-        ]
-    });
-    let r = registry();
-    let sees = |i: usize| FIELDS[i].is_some_and(|f| r.allows(f, viewer).is_some());
     VisibleFields {
-        name: sees(0),
-        email: sees(1),
-        birth_date: sees(2),
-        memberships: sees(3),
-        roles: sees(4),
+        name: keys::GIVEN_NAME.visible_to(viewer),
+        email: keys::EMAIL.visible_to(viewer),
+        birth_date: keys::BIRTH_DATE.visible_to(viewer),
+        memberships: keys::MEMBERSHIP_KIND.visible_to(viewer),
+        roles: keys::ROLES.visible_to(viewer),
     }
 }
 

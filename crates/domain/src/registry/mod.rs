@@ -6,10 +6,11 @@
 //!
 //! Nothing here does I/O: the file is embedded with `include_str!` and parsed by [`Registry::parse`].
 
+pub mod keys;
 mod vocabulary;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -785,6 +786,45 @@ fn canonical(v: &serde_json::Value) -> String {
             )
         }
         other => other.to_string(),
+    }
+}
+
+/// A field the code reads, named once (see [`keys`]); its place in the shipped registry is
+/// found on first use. A test proves every key is declared.
+pub struct Key {
+    name: &'static str,
+    index: OnceLock<Option<FieldIndex>>,
+}
+
+impl Key {
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            index: OnceLock::new(),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn index(&self) -> Option<FieldIndex> {
+        *self.index.get_or_init(|| registry().index(self.name))
+    }
+
+    /// Under which purpose the viewer sees this field of the shipped registry, if at all.
+    pub fn sight(&self, viewer: &Viewer) -> Option<Sight<'static>> {
+        self.index().and_then(|i| registry().allows(i, viewer))
+    }
+
+    pub fn visible_to(&self, viewer: &Viewer) -> bool {
+        self.sight(viewer).is_some()
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
     }
 }
 

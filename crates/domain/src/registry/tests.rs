@@ -206,3 +206,14 @@ fn a_column_is_declared_only_as_a_field_or_as_not_personal() {
     assert!(!r.declares("people", "shoe_size"));
     assert!(!r.declares("unknown_table", "id"));
 }
+
+#[test]
+fn every_key_the_code_reads_is_declared() {
+    let r = shipped();
+    for key in keys::ALL {
+        assert!(
+            r.field(key.name()).is_some(),
+            "{key:?} is not in registry.toml"
+        );
+    }
+}

@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
-use domain::access::Actor;
+use domain::access::{Actor, Relation};
 use domain::learning::course::StaffRole;
 use domain::learning::progress::{EnrollmentSource, EnrollmentStatus};
 use domain::learning::requirement::{Qualification, RequirementStatus, status};
+use domain::registry::{Condition, Key, Viewer, keys};
 use domain::{
     ActivityId, CertificateId, CourseId, EnrollmentId, FileId, OrganisationId, PersonId, PostId,
     SubmissionId, UnitId,
@@ -18,11 +19,46 @@ use domain::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::project;
 use crate::learning::courses::{self, Course};
 use crate::learning::enrollments::{self, Enrollment, Progress};
 use crate::learning::requirements::{self, Requirement};
 use crate::learning::work::{self, Attempt, ExternalRecordRow, Registration, Submission};
 use crate::{Db, Result, StoreError, stored, with_conn};
+
+/// What a course's staff see of each participant (DFO-9, DFO-10), and a providing
+/// organisation's staff of a partner's people: name, e-mail, progress, course activity.
+const PARTICIPANT_FIELDS: &[&Key] = &[
+    &keys::GIVEN_NAME,
+    &keys::FAMILY_NAME,
+    &keys::EMAIL,
+    &keys::ENROLLMENT_SOURCE,
+    &keys::ENROLLMENT_STATUS,
+    &keys::ENROLLED_AT,
+    &keys::COMPLETED_AT,
+    &keys::REQUIRED_DONE,
+    &keys::VIA_ORGANISATION,
+    &keys::COURSE_TIME,
+];
+
+/// What a teacher sees of a hand-in.
+const SUBMISSION_FIELDS: &[&Key] = &[
+    &keys::GIVEN_NAME,
+    &keys::FAMILY_NAME,
+    &keys::SUBMISSION_FILE,
+    &keys::SUBMISSION_GRADE,
+];
+
+/// What managers, administrators and report viewers follow up: who, where, whether done,
+/// and certificates' expiry (R15: not answers or time on task).
+const FOLLOW_UP_FIELDS: &[&Key] = &[
+    &keys::GIVEN_NAME,
+    &keys::FAMILY_NAME,
+    &keys::MEMBERSHIP_UNIT,
+    &keys::ENROLLMENT_STATUS,
+    &keys::COMPLETED_AT,
+    &keys::CERTIFICATE_EXPIRES,
+];
 
 async fn require_teaching(db: &mut Db, actor: &Actor, course: &Course) -> Result<()> {
     if courses::access(db, actor, course).await?.can_teach() {
@@ -430,6 +466,11 @@ macro_rules! participant_select {
 /// The course's participants (not withdrawn), by name.
 pub async fn participants(db: &mut Db, actor: &Actor, course: &Course) -> Result<Vec<Participant>> {
     require_teaching(db, actor, course).await?;
+    project::require(
+        &[Relation::CourseStaff, Relation::ProviderStaff],
+        Viewer::default(),
+        PARTICIPANT_FIELDS,
+    )?;
     let rows: Vec<ParticipantTuple> = with_conn!(db, |c| sqlx::query_as(concat!(
         participant_select!(),
         "WHERE e.organisation_id = $1 AND e.course_id = $2 AND e.status <> 'withdrawn' \
@@ -450,6 +491,20 @@ pub async fn participant_progress(
     enrollment: EnrollmentId,
 ) -> Result<(Participant, Vec<Progress>)> {
     require_teaching(db, actor, course).await?;
+    project::require(
+        &[Relation::CourseStaff, Relation::ProviderStaff],
+        Viewer::default(),
+        PARTICIPANT_FIELDS,
+    )?;
+    project::require(
+        &[Relation::CourseStaff, Relation::ProviderStaff],
+        Viewer::default(),
+        &[
+            &keys::ACTIVITY_STATUS,
+            &keys::ACTIVITY_TIME,
+            &keys::ACTIVITY_SCORE,
+        ],
+    )?;
     let row: Option<ParticipantTuple> = with_conn!(db, |c| sqlx::query_as(concat!(
         participant_select!(),
         "WHERE e.organisation_id = $1 AND e.course_id = $2 AND e.id = $3"
@@ -509,6 +564,11 @@ pub async fn grading_queue(
     course: &Course,
 ) -> Result<Vec<SubmissionView>> {
     require_teaching(db, actor, course).await?;
+    project::require(
+        &[Relation::CourseStaff, Relation::ProviderStaff],
+        Viewer::default(),
+        SUBMISSION_FIELDS,
+    )?;
     let rows: Vec<SubmissionViewRow> = with_conn!(db, |c| {
         sqlx::query_as(concat!(
         submission_view_select!(),
@@ -530,6 +590,11 @@ pub async fn submission_for_teacher(
     id: SubmissionId,
 ) -> Result<SubmissionView> {
     require_teaching(db, actor, course).await?;
+    project::require(
+        &[Relation::CourseStaff, Relation::ProviderStaff],
+        Viewer::default(),
+        SUBMISSION_FIELDS,
+    )?;
     let row: Option<SubmissionViewRow> = with_conn!(db, |c| sqlx::query_as(concat!(
         submission_view_select!(),
         "WHERE s.organisation_id = $1 AND a.course_id = $2 AND s.id = $3"
@@ -557,6 +622,16 @@ pub async fn registrations(
     activity: ActivityId,
 ) -> Result<Vec<RegistrationView>> {
     require_teaching(db, actor, course).await?;
+    project::require(
+        &[Relation::CourseStaff, Relation::ProviderStaff],
+        Viewer::default(),
+        &[
+            &keys::GIVEN_NAME,
+            &keys::FAMILY_NAME,
+            &keys::REGISTRATION_ANSWERS,
+            &keys::ATTENDANCE,
+        ],
+    )?;
     let regs = work::registrations(db, course.organisation_id, activity).await?;
     // Collected first: an iterator borrowing `regs` held across an await keeps the future
     // from being `Send` for every lifetime (axum handlers need that).
@@ -633,6 +708,17 @@ pub async fn external_records(
     if !courses::access(db, actor, course).await?.can_edit() {
         return Err(StoreError::NotFound);
     }
+    project::require(
+        &[Relation::CourseStaff, Relation::OrgAdmin],
+        Viewer::default(),
+        &[
+            &keys::GIVEN_NAME,
+            &keys::FAMILY_NAME,
+            &keys::EMAIL,
+            &keys::EXTERNAL_RECORD,
+            &keys::EXTERNAL_PROOF,
+        ],
+    )?;
     let rows: Vec<RecordRow> = with_conn!(db, |c| {
         sqlx::query_as(concat!(
             "SELECT ",
@@ -687,6 +773,11 @@ pub async fn identified_responses(
     activity: ActivityId,
 ) -> Result<Vec<(String, Vec<domain::learning::activity::SurveyAnswer>)>> {
     require_teaching(db, actor, course).await?;
+    project::require(
+        &[Relation::CourseStaff],
+        Viewer::default(),
+        &[&keys::GIVEN_NAME, &keys::FAMILY_NAME, &keys::SURVEY_ANSWERS],
+    )?;
     let rows: Vec<(String, String, String)> = with_conn!(db, |c| sqlx::query_as(
         "SELECT p.given_name, p.family_name, r.answers FROM survey_responses r \
          JOIN enrollments e ON e.organisation_id = r.organisation_id AND e.id = r.enrollment_id \
@@ -744,6 +835,17 @@ pub async fn co_participants(
     if !access.enrolled && !access.can_teach() {
         return Err(StoreError::NotFound);
     }
+    project::require(
+        &[Relation::CoParticipant],
+        Viewer::default().with(Condition::ParticipantList, true),
+        &[
+            &keys::GIVEN_NAME,
+            &keys::FAMILY_NAME,
+            &keys::EMAIL,
+            &keys::MEMBERSHIP_UNIT,
+            &keys::COMPLETED_AT,
+        ],
+    )?;
     let rows: Vec<CoParticipantRow> = with_conn!(db, |c| {
         sqlx::query_as(
             "SELECT p.given_name, p.family_name, p.email, \
@@ -805,6 +907,11 @@ pub async fn discussion(
     if !access.enrolled && !access.can_teach() {
         return Err(StoreError::NotFound);
     }
+    project::require(
+        &[Relation::CoParticipant, Relation::CourseStaff],
+        Viewer::default(),
+        &[&keys::GIVEN_NAME, &keys::FAMILY_NAME, &keys::POST_BODY],
+    )?;
     type Row = (
         Uuid,
         Option<Uuid>,
@@ -911,6 +1018,15 @@ pub async fn requirement_matrix(
         } else {
             Scope::Reports(actor.person_id)
         };
+    project::require(
+        match scope {
+            Scope::Organisation => &[Relation::OrgAdmin, Relation::ReportViewer],
+            Scope::Reports(_) => &[Relation::DirectManager, Relation::IndirectManager],
+            Scope::Person(_) => &[Relation::Myself],
+        },
+        Viewer::default(),
+        FOLLOW_UP_FIELDS,
+    )?;
     matrix_for(db, org, scope, unit, today).await
 }
 
@@ -1120,6 +1236,15 @@ pub async fn expiring_certificates(
         } else {
             Scope::Reports(actor.person_id)
         };
+    project::require(
+        match scope {
+            Scope::Organisation => &[Relation::OrgAdmin, Relation::ReportViewer],
+            Scope::Reports(_) => &[Relation::DirectManager, Relation::IndirectManager],
+            Scope::Person(_) => &[Relation::Myself],
+        },
+        Viewer::default(),
+        FOLLOW_UP_FIELDS,
+    )?;
     macro_rules! expiring {
         ($until:literal, $people:expr) => {
             concat!(
@@ -1190,6 +1315,18 @@ pub async fn completion_report(
     if !actor.is_org_admin(org) && !actor.has_role(org, domain::access::OrgRole::ReportViewer) {
         return Err(StoreError::NotFound);
     }
+    project::require(
+        &[Relation::OrgAdmin, Relation::ReportViewer],
+        Viewer::default(),
+        &[
+            &keys::GIVEN_NAME,
+            &keys::FAMILY_NAME,
+            &keys::EMAIL,
+            &keys::MEMBERSHIP_UNIT,
+            &keys::COMPLETED_AT,
+            &keys::CERTIFICATE_EXPIRES,
+        ],
+    )?;
     type Row = (
         String,
         String,

@@ -1,12 +1,13 @@
 //! The seam for other people's data. Every read of a person's data that leaves the store goes
 //! through here: each function takes the acting person, works out how the actor relates to the
-//! person asked about, and returns only the fields those relations reveal
-//! ([`domain::access::visible_fields`]). No relation means [`StoreError::NotFound`], so a
-//! foreign id looks exactly like an unknown one.
+//! person asked about, and returns only the fields the data registry grants those relations
+//! ([`project`], [`domain::registry::Registry::allows`]). No relation, or a relation that sees
+//! nothing, means [`StoreError::NotFound`], so a foreign id looks exactly like an unknown one.
 
-use domain::access::{Actor, OrgRole, Relation, visible_fields};
+use domain::access::{Actor, OrgRole, Relation, visible_fields_for};
 use domain::org::Language;
 use domain::person::{DataSource, MembershipKind, MembershipStatus};
+use domain::registry::{Viewer, keys};
 use domain::{OrganisationId, PersonId};
 use time::Date;
 
@@ -86,11 +87,19 @@ async fn view(
     org: Option<OrganisationId>,
     relations: Vec<Relation>,
 ) -> Result<PersonView> {
-    let fields = visible_fields(&relations);
+    let viewer = Viewer::new(&relations);
+    let fields = visible_fields_for(&viewer);
+    if !fields.any() {
+        return Err(StoreError::NotFound);
+    }
     let row = people::find(db, person).await?;
     let myself = relations.contains(&Relation::Myself);
     let memberships = if fields.memberships {
-        memberships::of_person(db, person, org).await?
+        memberships::of_person(db, person, org)
+            .await?
+            .into_iter()
+            .map(|m| project_membership(&viewer, m))
+            .collect()
     } else {
         Vec::new()
     };
@@ -105,7 +114,7 @@ async fn view(
     Ok(PersonView {
         id: person,
         given_name: fields.name.then(|| row.given_name.clone()),
-        family_name: fields.name.then(|| row.family_name.clone()),
+        family_name: project::keep(&viewer, &keys::FAMILY_NAME, row.family_name.clone()),
         email: fields.email.then(|| row.email.clone()),
         birth_date: if fields.birth_date {
             row.birth_date
@@ -133,7 +142,34 @@ async fn view(
     })
 }
 
-/// How the actor relates to the person within `org`.
+/// A membership with the fields the viewer may not see blanked (a manager sees unit and
+/// position, not the employee number).
+fn project_membership(viewer: &Viewer, m: Membership) -> Membership {
+    let unit = keys::MEMBERSHIP_UNIT.visible_to(viewer);
+    let manager = keys::MEMBERSHIP_MANAGER.visible_to(viewer);
+    Membership {
+        unit_id: m.unit_id.filter(|_| unit),
+        unit_name: m.unit_name.filter(|_| unit),
+        position: m
+            .position
+            .filter(|_| keys::MEMBERSHIP_POSITION.visible_to(viewer)),
+        employee_number: m
+            .employee_number
+            .filter(|_| keys::EMPLOYEE_NUMBER.visible_to(viewer)),
+        manager_id: m.manager_id.filter(|_| manager),
+        manager_name: m.manager_name.filter(|_| manager),
+        manager_email: m.manager_email.filter(|_| manager),
+        ends_on: m
+            .ends_on
+            .filter(|_| keys::MEMBERSHIP_ENDS.visible_to(viewer)),
+        ..m
+    }
+}
+
+/// How the actor relates to the person within `org`: as themself, their administrator,
+/// report viewer or DPO (roles held in an organisation the person is a member of), their
+/// manager at some depth, a teacher or course administrator of a course they take there, or
+/// the platform operator.
 pub async fn relations(
     db: &mut Db,
     actor: &Actor,
@@ -144,15 +180,57 @@ pub async fn relations(
     if actor.person_id == person {
         relations.push(Relation::Myself);
     }
-    if actor.is_org_admin(org) && has_membership(db, org, person).await? {
-        relations.push(Relation::OrgAdmin);
+    let roles: Vec<OrgRole> = OrgRole::ALL
+        .into_iter()
+        .filter(|&r| actor.has_role(org, r))
+        .collect();
+    if !roles.is_empty() && has_membership(db, org, person).await? {
+        for role in roles {
+            relations.push(match role {
+                OrgRole::OrgAdmin => Relation::OrgAdmin,
+                OrgRole::ReportViewer => Relation::ReportViewer,
+                OrgRole::Dpo => Relation::Dpo,
+            });
+        }
     }
     match manager_depth(db, org, actor.person_id, person).await? {
         Some(1) => relations.push(Relation::DirectManager),
         Some(_) => relations.push(Relation::IndirectManager),
         None => {}
     }
+    if actor.person_id != person && teaches(db, org, actor.person_id, person).await? {
+        // A learner who is not a member here takes a shared course for a partner: its staff
+        // see them as the providing organisation's staff do (DESIGN §3b).
+        relations.push(if has_membership(db, org, person).await? {
+            Relation::CourseStaff
+        } else {
+            Relation::ProviderStaff
+        });
+    }
+    if actor.operator {
+        relations.push(Relation::Operator);
+    }
     Ok(relations)
+}
+
+/// Whether `staff` teaches or administers a course of `org` that `person` is enrolled in.
+async fn teaches(
+    db: &mut Db,
+    org: OrganisationId,
+    staff: PersonId,
+    person: PersonId,
+) -> Result<bool> {
+    let found: Option<i32> = with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT 1 FROM course_staff s JOIN enrollments e \
+           ON e.organisation_id = s.organisation_id AND e.course_id = s.course_id \
+         WHERE s.organisation_id = $1 AND s.person_id = $2 AND e.person_id = $3 LIMIT 1"
+    )
+    .bind(org.0)
+    .bind(staff.0)
+    .bind(person.0)
+    .fetch_optional(&mut *c)
+    .await)?;
+    Ok(found.is_some())
 }
 
 async fn has_membership(db: &mut Db, org: OrganisationId, person: PersonId) -> Result<bool> {
@@ -275,7 +353,42 @@ trait ListedRow: serde::de::DeserializeOwned {
     const SHAPE: Shape;
     /// The list's order: name sort key, then membership id.
     fn order(&self) -> (&str, uuid::Uuid);
-    fn finish(self, org: OrganisationId) -> Self::Out;
+    fn finish(self, org: OrganisationId, sees: &ListSight) -> Self::Out;
+}
+
+/// Which of a list's optional fields its viewer sees (worked out once per list).
+pub(crate) struct ListSight {
+    unit: bool,
+    position: bool,
+    employee_number: bool,
+    manager: bool,
+    ends_on: bool,
+}
+
+impl ListSight {
+    fn of(relations: &[Relation]) -> Result<Self> {
+        // Every list row shows these; a viewer the registry does not grant them sees no list.
+        project::require(
+            relations,
+            Viewer::default(),
+            &[
+                &keys::GIVEN_NAME,
+                &keys::FAMILY_NAME,
+                &keys::EMAIL,
+                &keys::MEMBERSHIP_KIND,
+                &keys::MEMBERSHIP_STARTS,
+                &keys::MEMBERSHIP_STATUS,
+            ],
+        )?;
+        let sees = project::common(relations);
+        Ok(Self {
+            unit: sees(&keys::MEMBERSHIP_UNIT),
+            position: sees(&keys::MEMBERSHIP_POSITION),
+            employee_number: sees(&keys::EMPLOYEE_NUMBER),
+            manager: sees(&keys::MEMBERSHIP_MANAGER),
+            ends_on: sees(&keys::MEMBERSHIP_ENDS),
+        })
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -316,7 +429,7 @@ impl ListedRow for FullRow {
         (&self.15, self.0)
     }
 
-    fn finish(self, org: OrganisationId) -> Member {
+    fn finish(self, org: OrganisationId, sees: &ListSight) -> Member {
         let FullRow(
             id,
             person,
@@ -344,15 +457,15 @@ impl ListedRow for FullRow {
                 organisation_id: org,
                 person_id: PersonId(person),
                 kind,
-                unit_id: unit_id.map(domain::UnitId),
-                unit_name,
-                position,
-                employee_number,
-                manager_id: manager_id.map(PersonId),
+                unit_id: unit_id.map(domain::UnitId).filter(|_| sees.unit),
+                unit_name: unit_name.filter(|_| sees.unit),
+                position: position.filter(|_| sees.position),
+                employee_number: employee_number.filter(|_| sees.employee_number),
+                manager_id: manager_id.map(PersonId).filter(|_| sees.manager),
                 manager_name: None,
                 manager_email: None,
                 starts_on,
-                ends_on,
+                ends_on: ends_on.filter(|_| sees.ends_on),
                 source,
                 status,
             },
@@ -385,7 +498,7 @@ impl ListedRow for SummaryRow {
         (&self.11, self.0)
     }
 
-    fn finish(self, _: OrganisationId) -> MemberSummary {
+    fn finish(self, _: OrganisationId, sees: &ListSight) -> MemberSummary {
         let SummaryRow(
             id,
             person,
@@ -407,10 +520,10 @@ impl ListedRow for SummaryRow {
             family_name,
             email,
             kind,
-            unit_name,
-            position,
+            unit_name: unit_name.filter(|_| sees.unit),
+            position: position.filter(|_| sees.position),
             starts_on,
-            ends_on,
+            ends_on: ends_on.filter(|_| sees.ends_on),
             status,
         }
     }
@@ -555,6 +668,11 @@ async fn listed<R: ListedRow>(
     let admin = actor.is_org_admin(org.id);
     // An admin sees every membership; the count is kept with the organisation.
     let manager = (!admin).then_some(actor.person_id.0);
+    let sees = ListSight::of(if admin {
+        &[Relation::OrgAdmin]
+    } else {
+        &[Relation::DirectManager, Relation::IndirectManager]
+    })?;
     let mut json = member_page(db, R::SHAPE, org.id, manager, page, page.cursor).await?;
     if json == "[]" && page.cursor.is_some() {
         // The membership the link pointed at is gone: find the page by its number.
@@ -562,7 +680,10 @@ async fn listed<R: ListedRow>(
     }
     let mut rows = json_rows::<R>(&json, "member list")?;
     rows.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
-    let members = rows.into_iter().map(|row| row.finish(org.id)).collect();
+    let members = rows
+        .into_iter()
+        .map(|row| row.finish(org.id, &sees))
+        .collect();
     let total = match manager {
         None => org.member_count,
         Some(manager) => with_conn!(db, |c| sqlx::query_scalar(concat!(
@@ -635,3 +756,4 @@ pub async fn membership(
 }
 
 pub mod learning;
+pub(crate) mod project;

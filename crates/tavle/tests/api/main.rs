@@ -15,3 +15,4 @@ mod operations;
 mod organisations;
 mod people;
 mod registry;
+mod visibility;
