@@ -924,8 +924,13 @@ pub async fn grade_submission(
     };
     let mut db = state.store.begin().await?;
     // The submission must be this course's.
-    store::seam::learning::submission_for_teacher(&mut db, &user.actor, &ctx.course, submission)
-        .await?;
+    let view = store::seam::learning::submission_for_teacher(
+        &mut db,
+        &user.actor,
+        &ctx.course,
+        submission,
+    )
+    .await?;
     work::grade(
         &mut db,
         &ctx.course,
@@ -933,6 +938,18 @@ pub async fn grade_submission(
         grade,
         comment.as_deref(),
         user.actor.person_id,
+    )
+    .await?;
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            user.actor.person_id,
+            "teacher",
+            vec![view.learner_id],
+            &["learning.submissions.grade", "learning.submissions.comment"],
+            store::audit::purposes::TEACHING,
+        ),
     )
     .await?;
     db.commit().await?;

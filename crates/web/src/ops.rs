@@ -7,6 +7,7 @@ use domain::org::{OrganisationSettingsInput, Slug};
 use domain::person::{DataSource, Email, MembershipInput, NewPersonInput, ProfileInput};
 use domain::{FieldErrors, MembershipId, OrganisationId, PersonId, UnitId};
 use store::organisations::{self, Organisation};
+use store::audit::{AuditEntry, purposes};
 use store::{memberships, roles};
 
 use crate::AppState;
@@ -16,6 +17,24 @@ use crate::i18n::Tr;
 
 fn today() -> time::Date {
     store::now().date()
+}
+
+/// Appends a change of `subjects`' data to the audit log, in `db`'s transaction.
+async fn audited(
+    db: &mut store::Db,
+    org: Option<OrganisationId>,
+    actor: &Actor,
+    relation: &str,
+    subjects: Vec<PersonId>,
+    fields: &[&str],
+    purpose: &'static str,
+) -> AppResult<()> {
+    store::audit::append_change(
+        db,
+        AuditEntry::change(org, actor.person_id, relation, subjects, fields, purpose),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The organisation named `slug`: the one loaded with the session when the request's path
@@ -212,6 +231,16 @@ pub async fn create_person(
     let id = store::people::create(&mut db, &new_person, DataSource::Admin, None).await?;
     let placement = placement(&mut db, membership).await?;
     memberships::create(&mut db, org.id, id, &terms, placement, DataSource::Admin).await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![id],
+        &["people.name", "people.email", "people.birth_date", "memberships"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %id, "person created");
     Ok(id)
@@ -246,6 +275,16 @@ pub async fn add_membership(
         DataSource::Admin,
     )
     .await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["memberships"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     Ok(id)
 }
@@ -261,7 +300,17 @@ pub async fn update_membership(
     let terms = input.validate(today())?;
     let mut db = state.store.begin().await?;
     let placement = placement(&mut db, input).await?;
-    memberships::update(&mut db, org.id, id, &terms, placement).await?;
+    let person = memberships::update(&mut db, org.id, id, &terms, placement).await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["memberships"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -292,6 +341,16 @@ pub async fn set_role(
         }
         roles::revoke(&mut db, org.id, person, role).await?;
     }
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["roles"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %person, role = role.as_str(), granted, "role changed");
     Ok(())
@@ -320,6 +379,16 @@ pub async fn grant_admin_by_email(
         Some(actor.person_id),
     )
     .await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "operator",
+        vec![person],
+        &["roles"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -334,6 +403,16 @@ pub async fn update_profile(
     let source = store::seam::my_profile_source(&mut db, actor).await?;
     let change = input.validate(source)?;
     store::people::update_profile(&mut db, actor.person_id, &change).await?;
+    audited(
+        &mut db,
+        None,
+        actor,
+        "myself",
+        vec![actor.person_id],
+        &["user.profile"],
+        purposes::SELF_SERVICE,
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }

@@ -468,6 +468,8 @@ pub async fn participant_progress(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmissionView {
     pub submission: Submission,
+    /// Whose it is (for the audit log).
+    pub learner_id: PersonId,
     pub learner: String,
     pub activity_title: String,
 }
@@ -476,6 +478,7 @@ pub struct SubmissionView {
 struct SubmissionViewRow {
     #[sqlx(flatten)]
     submission: work::SubmissionRow,
+    learner_id: uuid::Uuid,
     given_name: String,
     family_name: String,
     activity_title: String,
@@ -486,7 +489,7 @@ macro_rules! submission_view_select {
         concat!(
             "SELECT ",
             work::submission_columns!(),
-            ", p.given_name, p.family_name, a.title AS activity_title FROM submissions s \
+            ", p.id AS learner_id, p.given_name, p.family_name, a.title AS activity_title FROM submissions s \
              JOIN enrollments e ON e.organisation_id = s.organisation_id AND e.id = s.enrollment_id \
              JOIN people p ON p.id = e.person_id \
              JOIN activities a ON a.organisation_id = s.organisation_id AND a.id = s.activity_id "
@@ -497,6 +500,7 @@ macro_rules! submission_view_select {
 fn submission_view(r: SubmissionViewRow) -> Result<SubmissionView> {
     Ok(SubmissionView {
         submission: r.submission.try_into()?,
+        learner_id: PersonId(r.learner_id),
         learner: format!("{} {}", r.given_name, r.family_name),
         activity_title: r.activity_title,
     })
@@ -1172,6 +1176,8 @@ pub async fn expiring_certificates(
 /// One completion in an administrator's report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletionRow {
+    /// Whose completion it is (for the audit log; not shown).
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     pub unit: Option<String>,
@@ -1191,6 +1197,7 @@ pub async fn completion_report(
         return Err(StoreError::NotFound);
     }
     type Row = (
+        uuid::Uuid,
         String,
         String,
         String,
@@ -1201,7 +1208,7 @@ pub async fn completion_report(
     );
     let rows: Vec<Row> = with_conn!(db, |c| {
         sqlx::query_as(
-        "SELECT p.given_name, p.family_name, p.email, \
+        "SELECT p.id, p.given_name, p.family_name, p.email, \
                 (SELECT m.unit_name FROM memberships m WHERE m.organisation_id = $1 AND m.person_id = e.person_id \
                   AND m.status <> 'ended' LIMIT 1), \
                 c.title, e.completed_at, \
@@ -1221,8 +1228,9 @@ pub async fn completion_report(
     })?;
     Ok(rows
         .into_iter()
-        .filter_map(|(g, f, email, unit, title, completed, expires)| {
+        .filter_map(|(id, g, f, email, unit, title, completed, expires)| {
             Some(CompletionRow {
+                person_id: PersonId(id),
                 name: format!("{g} {f}"),
                 email,
                 unit,

@@ -1920,6 +1920,7 @@ async fn list_registrations(
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
     let mut db = state.store.conn().await?;
     let list = seam::registrations(&mut db, &user.actor, &ctx.course, activity.id).await?;
+    crate::audit::registrations(&state, &user.actor, &ctx.course, &list).await;
     Ok(Json(
         list.iter()
             .map(|r| RegistrationView {
@@ -2174,6 +2175,7 @@ async fn list_participants(
     let ctx = course_in(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::participants(&mut db, &user.actor, &ctx.course).await?;
+    crate::audit::participants(&state, &user.actor, &ctx.course, &list).await;
     Ok(Json(list.iter().map(Into::into).collect()))
 }
 
@@ -2224,6 +2226,7 @@ async fn grading_queue(
     let ctx = course_in(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::grading_queue(&mut db, &user.actor, &ctx.course).await?;
+    crate::audit::submissions(&state, &user.actor, &ctx.course, &list).await;
     let slug = ctx.org.slug.as_str();
     Ok(Json(
         list.iter()
@@ -2545,6 +2548,7 @@ async fn team_requirements(
     };
     let mut db = state.store.conn().await?;
     let matrix = seam::requirement_matrix(&mut db, &user.actor, org.id, unit, today()).await?;
+    crate::audit::matrix(&state, &user.actor, org.id, &matrix).await;
     Ok(Json(MatrixDto {
         requirements: matrix.requirements.iter().map(Into::into).collect(),
         people: matrix
@@ -2639,6 +2643,7 @@ async fn completion_report(
     let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
     let rows = seam::completion_report(&mut db, &user.actor, org.id).await?;
+    crate::audit::completions(&state, &user.actor, org.id, &rows).await;
     let csv = params.format.as_deref() == Some("csv")
         || headers
             .get(header::ACCEPT)

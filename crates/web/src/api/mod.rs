@@ -528,6 +528,17 @@ async fn list_people(
         paging.before.as_deref(),
     );
     let listed = store::seam::members(&mut db, &user.actor, &org, page).await?;
+    let (relation, purpose) = crate::audit::list_relation(&user.actor, org.id);
+    crate::audit::read(
+        &state,
+        org.id,
+        &user.actor,
+        relation,
+        listed.members.iter().map(|m| m.membership.person_id),
+        &["people.name", "people.email", "memberships"],
+        purpose,
+    )
+    .await;
     let base = format!(
         "/api/v1/organisations/{}/people?per_page={}",
         org.slug, page.size
@@ -589,11 +600,9 @@ async fn get_person(
 ) -> AppResult<Json<PersonDto>> {
     let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
-    Ok(Json(
-        store::seam::person_in_org(&mut db, &user.actor, org.id, parse_id(&id)?)
-            .await?
-            .into(),
-    ))
+    let view = store::seam::person_in_org(&mut db, &user.actor, org.id, parse_id(&id)?).await?;
+    crate::audit::person_viewed(&state, org.id, &user.actor, &view).await;
+    Ok(Json(view.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -72,6 +72,7 @@ pub async fn matrix(
     let units = store::units::tree(&mut db, org.id).await?;
     let today = store::now().date();
     let found = seam::requirement_matrix(&mut db, &user.actor, org.id, unit, today).await?;
+    crate::audit::matrix(&state, &user.actor, org.id, &found).await;
     drop(db);
     render(&MatrixPage {
         l: ctx.layout("matrix.title", None),
@@ -624,6 +625,7 @@ async fn report_rows(
     let org = ops::org_visible(state, user, slug).await?;
     let mut db = state.store.conn().await?;
     let rows = seam::completion_report(&mut db, &user.actor, org.id).await?;
+    crate::audit::completions(state, &user.actor, org.id, &rows).await;
     Ok((org, rows))
 }
 

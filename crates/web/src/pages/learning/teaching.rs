@@ -678,6 +678,7 @@ pub async fn participants(
     let c = teachable(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::participants(&mut db, &user.actor, &c.course).await?;
+    crate::audit::participants(&state, &user.actor, &c.course, &list).await;
     drop(db);
     render(&ParticipantsPage {
         l: ctx.layout("participants.title", None),
@@ -756,6 +757,7 @@ pub async fn grading(
     let c = teachable(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let queue = seam::grading_queue(&mut db, &user.actor, &c.course).await?;
+    crate::audit::submissions(&state, &user.actor, &c.course, &queue).await;
     let records = if c.access.can_edit() {
         seam::external_records(&mut db, &user.actor, &c.course).await?
     } else {
@@ -885,6 +887,7 @@ pub async fn attendance(
     };
     let mut db = state.store.conn().await?;
     let list = seam::registrations(&mut db, &user.actor, &c.course, activity.id).await?;
+    crate::audit::registrations(&state, &user.actor, &c.course, &list).await;
     drop(db);
     render(&AttendancePage {
         l: ctx.layout("attendance.title", done.done.as_deref()),
