@@ -214,3 +214,110 @@ pub async fn completions(
     )
     .await;
 }
+
+/// What the DPO searches the log by, as typed into the form or the query string.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// The e-mail of a person named in the entries.
+    #[serde(default)]
+    pub person: String,
+    /// The e-mail of the person who acted.
+    #[serde(default)]
+    pub actor: String,
+    /// From this day (`YYYY-MM-DD` or `DD.MM.YYYY`).
+    #[serde(default)]
+    pub from: String,
+    /// To this day, inclusive.
+    #[serde(default)]
+    pub to: String,
+    /// A purpose key (`administration`, `teaching`, …).
+    #[serde(default)]
+    pub purpose: String,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+}
+
+/// Entries per page of the log.
+pub const LOG_PAGE: i64 = 50;
+
+/// The organisation's log for its data protection officer (anyone else: `NotFound`). The search
+/// itself is audited: the DPO reads the people it names.
+pub async fn search_log(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    slug: &str,
+    query: &SearchQuery,
+) -> crate::error::AppResult<(
+    store::organisations::Organisation,
+    Vec<store::audit::LogEntry>,
+)> {
+    use domain::FieldErrors;
+    use domain::person::Email;
+    let org = crate::ops::org_visible(state, user, slug).await?;
+    if !user.actor.has_role(org.id, domain::access::OrgRole::Dpo) {
+        return Err(crate::error::AppError::NotFound);
+    }
+    let mut errors = FieldErrors::new();
+    let person = errors.check("person", Email::parse_optional(&query.person));
+    let actor = errors.check("actor", Email::parse_optional(&query.actor));
+    let date = |raw: &str| match raw.trim() {
+        "" => Ok(None),
+        d => domain::person::parse_date(d).map(Some),
+    };
+    let from = errors.check("from", date(&query.from));
+    let to = errors.check("to", date(&query.to));
+    let purpose = match query.purpose.trim() {
+        "" => None,
+        p if purposes::ALL.contains(&p) => Some(p.to_owned()),
+        _ => {
+            errors.add("purpose", "invalid_choice");
+            None
+        }
+    };
+    let (Some(person), Some(actor), Some(from), Some(to)) = (person, actor, from, to) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut db = state.store.conn().await?;
+    let subject = match person {
+        Some(e) => Some(store::people::id_by_email(&mut db, &e).await?),
+        None => None,
+    };
+    let acting = match actor {
+        Some(e) => Some(store::people::id_by_email(&mut db, &e).await?),
+        None => None,
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    // An e-mail no account has finds nothing.
+    let entries = if matches!(subject, Some(None)) || matches!(acting, Some(None)) {
+        Vec::new()
+    } else {
+        let search = store::audit::Search {
+            subject: subject.flatten(),
+            actor: acting.flatten(),
+            from,
+            to,
+            purpose,
+        };
+        store::audit::search(&mut db, org.id, &search, LOG_PAGE, (page - 1) * LOG_PAGE).await?
+    };
+    drop(db);
+    let named: Vec<PersonId> = entries
+        .iter()
+        .flat_map(|e| e.subjects.iter().chain(std::iter::once(&e.actor)))
+        .filter_map(|n| n.person)
+        .collect();
+    read(
+        state,
+        org.id,
+        &user.actor,
+        "dpo",
+        named,
+        &["people.name", "audit.entries"],
+        purposes::AUDIT,
+    )
+    .await;
+    Ok((org, entries))
+}

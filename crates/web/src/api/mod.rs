@@ -24,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
+mod audit;
 mod learning;
 
 // Dates travel as ISO 8601 (`2025-08-31`).
@@ -54,6 +55,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(grant_role, revoke_role))
         .routes(routes!(send_invitation))
         .routes(routes!(grant_admin))
+        .routes(routes!(audit::access_log))
+        .routes(routes!(audit::search))
         .merge(learning::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

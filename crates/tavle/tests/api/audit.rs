@@ -1,0 +1,230 @@
+//! The access audit log: reads and changes of personal data are logged, the person sees who
+//! saw their data, the DPO searches, and `tavle audit verify` finds tampering.
+
+use std::process::Command;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::harness::TestApp;
+
+async fn id_of(app: &TestApp, email: &str) -> String {
+    let mut db = app.store.conn().await.expect("conn");
+    let email = domain::person::Email::parse(email).expect("email");
+    store::people::id_by_email(&mut db, &email)
+        .await
+        .expect("query")
+        .expect("person")
+        .to_string()
+}
+
+async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    let mut db = app.store.conn().await.expect("conn");
+    store::with_conn!(db, |c| sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut *c)
+        .await)
+    .expect("count")
+}
+
+async fn exec(app: &TestApp, sql: &'static str) {
+    let mut db = app.store.conn().await.expect("conn");
+    store::with_conn!(db, |c| sqlx::query(sql)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))
+    .expect("exec");
+}
+
+/// Polls `f` until it is true (reads are flushed within about a second).
+async fn eventually<F: AsyncFnMut() -> bool>(mut f: F) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("not flushed within two seconds");
+}
+
+async fn admin_opens_the_employee_and_they_see_it(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let employee = id_of(&app, "ansatt@demo.tavle.no").await;
+    let (status, _) = admin
+        .get(&format!("/api/v1/organisations/demo/people/{employee}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let me = app.api_login("ansatt@demo.tavle.no").await;
+    let mut log = Value::Null;
+    eventually(async || {
+        let (status, body) = me.get("/api/v1/me/access-log").await;
+        assert_eq!(status, StatusCode::OK);
+        log = body;
+        log.as_array().is_some_and(|l| !l.is_empty())
+    })
+    .await;
+    let entry = &log[0];
+    assert_eq!(entry["relation"], "org_admin");
+    assert_eq!(entry["purpose"], "administration");
+    assert_eq!(entry["action"], "read");
+    assert_eq!(entry["organisation"], "Demo kommune");
+    let fields = entry["fields"].as_array().expect("fields");
+    assert!(fields.contains(&json!("people.email")), "{fields:?}");
+    assert!(entry.get("subjects").is_none() && entry.get("actor").is_none());
+    // Seeing oneself is not audited.
+    let (_, _) = me
+        .get(&format!("/api/v1/organisations/demo/people/{employee}"))
+        .await;
+    let (_, own) = admin.get("/api/v1/me/access-log").await;
+    assert_eq!(own, json!([]));
+}
+
+async fn an_admins_change_is_audited_with_it_and_a_refused_one_is_not(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let employee = id_of(&app, "ansatt@demo.tavle.no").await;
+    let (_, person) = admin
+        .get(&format!("/api/v1/organisations/demo/people/{employee}"))
+        .await;
+    let m = &person["memberships"][0];
+    let id = m["id"].as_str().expect("membership");
+    let changes = "SELECT COUNT(*) FROM audit_entries WHERE action = 'change'";
+    let before = count(&app, changes).await;
+    let (status, _) = admin
+        .put(&format!("/api/v1/organisations/demo/memberships/{id}"), json!({"kind": "employee", "starts_on": "2024-08-01", "status": "active", "position": "Rådgiver", "manager_id": m["manager_id"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Written in the change's transaction: there when the response is.
+    assert_eq!(count(&app, changes).await, before + 1);
+    let (status, _) = admin
+        .put(
+            &format!("/api/v1/organisations/demo/memberships/{id}"),
+            json!({"kind": "boss", "starts_on": "2024-02-30", "status": "gone"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, changes).await, before + 1);
+    let me = app.api_login("ansatt@demo.tavle.no").await;
+    let (_, log) = me.get("/api/v1/me/access-log").await;
+    assert!(
+        log.as_array()
+            .expect("log")
+            .iter()
+            .any(|e| e["action"] == "change" && e["fields"] == json!(["memberships"])),
+        "{log}"
+    );
+}
+
+async fn the_dpo_searches_by_person_and_others_get_404(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let employee = id_of(&app, "ansatt@demo.tavle.no").await;
+    admin
+        .get(&format!("/api/v1/organisations/demo/people/{employee}"))
+        .await;
+    let dpo = app.api_login("personvern@demo.tavle.no").await;
+    let mut found = Value::Null;
+    eventually(async || {
+        let (status, body) = dpo
+            .get("/api/v1/organisations/demo/audit?person=ansatt@demo.tavle.no&purpose=administration")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        found = body;
+        found.as_array().is_some_and(|l| !l.is_empty())
+    })
+    .await;
+    let entry = &found[0];
+    assert_eq!(entry["actor"]["name"], "Anne Admin");
+    assert!(
+        entry["subjects"]
+            .as_array()
+            .expect("subjects")
+            .iter()
+            .any(|s| s["person_id"] == employee.as_str())
+    );
+    // Nothing for a day before the log began; bad input is refused per field.
+    let (_, none) = dpo
+        .get("/api/v1/organisations/demo/audit?person=ansatt@demo.tavle.no&to=2000-01-01")
+        .await;
+    assert_eq!(none, json!([]));
+    let (status, problem) = dpo
+        .get("/api/v1/organisations/demo/audit?from=2025-02-30&purpose=spying")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut errors = crate::harness::field_errors(&problem);
+    errors.sort();
+    assert_eq!(errors, vec!["from:invalid_date", "purpose:invalid_choice"]);
+    // Not the DPO: the log does not exist.
+    let (status, _) = admin.get("/api/v1/organisations/demo/audit").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+fn tavle(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tavle"))
+        .args(args)
+        .args(app.database_args())
+        .output()
+        .expect("run tavle");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+async fn verify_finds_edited_deleted_and_truncated_entries(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    for who in ["ansatt", "leder", "laerer", "rapport"] {
+        let id = id_of(&app, &format!("{who}@demo.tavle.no")).await;
+        admin
+            .get(&format!("/api/v1/organisations/demo/people/{id}"))
+            .await;
+    }
+    let demo = "SELECT COUNT(*) FROM audit_entries e JOIN organisations o ON o.id = e.organisation_id WHERE o.slug = 'demo'";
+    eventually(async || count(&app, demo).await >= 4).await;
+    let n = count(&app, demo).await;
+    let (ok, out) = tavle(&app, &["audit", "verify"]);
+    assert!(ok && out.contains("ok: "), "{out}");
+    let (ok, out) = tavle(&app, &["audit", "checkpoint", "--org", "demo"]);
+    assert!(ok, "{out}");
+    let checkpoint: Value = serde_json::from_str(out.trim()).expect("checkpoint json");
+    assert_eq!(checkpoint["seq"], n);
+    assert!(checkpoint["public_key"].is_string() && checkpoint["signature"].is_string());
+    let file = app.data_dir().join("checkpoint.json");
+    std::fs::write(&file, &out).expect("write checkpoint");
+    let file = file.to_str().expect("utf-8").to_owned();
+    let (ok, out) = tavle(&app, &["audit", "verify", "--checkpoint", &file]);
+    assert!(ok, "{out}");
+
+    // (a) An entry edited in the database.
+    exec(&app, "UPDATE audit_entries SET purpose = 'curiosity' WHERE seq = 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
+    let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
+    assert!(!ok && out.contains("entry 2 edited"), "{out}");
+    exec(&app, "UPDATE audit_entries SET purpose = 'administration' WHERE seq = 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
+    let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
+    assert!(ok, "{out}");
+
+    // (c) The tail cut after the checkpoint, head and stored checkpoints made to fit: only the
+    // checkpoint kept elsewhere shows it.
+    exec(&app, "DELETE FROM audit_subjects WHERE seq > 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
+    exec(&app, "DELETE FROM audit_entries WHERE seq > 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
+    exec(&app, "UPDATE audit_heads SET seq = 2, hash = (SELECT hash FROM audit_entries e WHERE e.organisation_id = audit_heads.organisation_id AND e.seq = 2) WHERE organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
+    exec(&app, "DELETE FROM audit_checkpoints").await;
+    let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
+    assert!(ok, "without the checkpoint the shorter chain looks whole: {out}");
+    let (ok, out) = tavle(&app, &["audit", "verify", "--checkpoint", &file]);
+    assert!(!ok && out.contains("entry 3 truncated"), "{out}");
+
+    // (b) An entry deleted.
+    exec(&app, "DELETE FROM audit_entries WHERE seq = 1 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
+    let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
+    assert!(!ok && out.contains("entry 1 deleted"), "{out}");
+}
+
+both_backends!(
+    admin_opens_the_employee_and_they_see_it,
+    an_admins_change_is_audited_with_it_and_a_refused_one_is_not,
+    the_dpo_searches_by_person_and_others_get_404,
+    verify_finds_edited_deleted_and_truncated_entries,
+);
