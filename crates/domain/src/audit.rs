@@ -202,14 +202,15 @@ impl Verifier {
                 seq: self.last_seq.max(1),
                 problem: Problem::Edited,
             })
-        } else if let Some(a) = self.anchors.iter().find(|a| a.seq == seq && a.hash != entry.hash)
-        {
-            Some(Failure {
-                seq: a.seq,
-                problem: Problem::Edited,
-            })
         } else {
-            None
+            // The chain was rebuilt from here: it no longer reaches a signed anchor.
+            self.anchors
+                .iter()
+                .find(|a| a.seq == seq && a.hash != entry.hash)
+                .map(|a| Failure {
+                    seq: a.seq,
+                    problem: Problem::Edited,
+                })
         };
         if failure.is_some() {
             self.failure = failure;

@@ -272,7 +272,8 @@ async fn insert(
 ) -> Result<()> {
     let subjects = serde_json::to_string(&e.subjects).map_err(|_| StoreError::Corrupt("audit"))?;
     let fields = serde_json::to_string(&e.fields).map_err(|_| StoreError::Corrupt("audit"))?;
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO audit_entries (organisation_id, seq, at, actor_key, action, subjects, relation, \
          fields, purpose, acting_organisation_id, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
@@ -291,7 +292,8 @@ async fn insert(
     .bind(hash)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if !e.subjects.is_empty() {
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
@@ -649,7 +651,14 @@ pub struct SeenEntry {
     pub purpose: String,
 }
 
-type SeenRow = (OffsetDateTime, String, String, Option<String>, String, String);
+type SeenRow = (
+    OffsetDateTime,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
 
 /// "Who has seen my data": entries naming the person where someone else acted, newest first.
 pub async fn seen_by_others(
@@ -721,7 +730,16 @@ pub struct LogEntry {
     pub purpose: String,
 }
 
-type LogRow = (i64, OffsetDateTime, Uuid, String, String, String, String, String);
+type LogRow = (
+    i64,
+    OffsetDateTime,
+    Uuid,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 /// An organisation's log, newest first, filtered by `search`. A person who has no audit key
 /// was never logged, so searching for them finds nothing.

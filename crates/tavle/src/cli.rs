@@ -541,7 +541,11 @@ async fn audit(
             if let Some(path) = &checkpoint {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                for (i, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
                     given.push(serde_json::from_str(line).with_context(|| {
                         format!("{} line {}: not a checkpoint", path.display(), i + 1)
                     })?);
@@ -563,7 +567,8 @@ async fn audit(
                     reports.push(store::audit::verify(&mut db, *chain, None, Some(&key)).await?);
                 }
                 for cp in mine {
-                    reports.push(store::audit::verify(&mut db, *chain, Some(cp), Some(&key)).await?);
+                    reports
+                        .push(store::audit::verify(&mut db, *chain, Some(cp), Some(&key)).await?);
                 }
                 for (i, report) in reports.into_iter().enumerate() {
                     match report {

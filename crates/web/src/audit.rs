@@ -119,7 +119,12 @@ pub async fn participants(
     course: &Course,
     list: &[seen::Participant],
 ) {
-    let fields = &["people.name", "people.email", "learning.enrollment", "learning.progress"];
+    let fields = &[
+        "people.name",
+        "people.email",
+        "learning.enrollment",
+        "learning.progress",
+    ];
     let (shared, own): (Vec<_>, Vec<_>) = list.iter().partition(|p| p.via_organisation.is_some());
     for (people, purpose) in [(own, purposes::TEACHING), (shared, purposes::SHARED_COURSE)] {
         read(
@@ -185,7 +190,11 @@ pub async fn matrix(state: &AppState, actor: &Actor, org: OrganisationId, m: &se
         actor,
         relation,
         m.people.iter().map(|p| p.person_id),
-        &["people.name", "learning.requirements", "learning.certificates"],
+        &[
+            "people.name",
+            "learning.requirements",
+            "learning.certificates",
+        ],
         purpose,
     )
     .await;
@@ -209,7 +218,12 @@ pub async fn completions(
         actor,
         relation,
         rows.iter().map(|r| r.person_id),
-        &["people.name", "people.email", "memberships.unit", "learning.completions"],
+        &[
+            "people.name",
+            "people.email",
+            "memberships.unit",
+            "learning.completions",
+        ],
         purposes::REPORTING,
     )
     .await;
@@ -320,4 +334,80 @@ pub async fn search_log(
     )
     .await;
     Ok((org, entries))
+}
+
+/// Every field or category key the code writes to audit entries (each has a label
+/// `audit_field.<key with _ for .>` in the catalogue).
+pub const FIELD_KEYS: &[&str] = &[
+    "people.name",
+    "people.email",
+    "people.birth_date",
+    "memberships",
+    "memberships.unit",
+    "roles",
+    "user.profile",
+    "learning.enrollment",
+    "learning.progress",
+    "learning.submissions",
+    "learning.submissions.grade",
+    "learning.submissions.comment",
+    "learning.registrations",
+    "learning.attendance",
+    "learning.requirements",
+    "learning.certificates",
+    "learning.completions",
+    "learning.external_records",
+    "audit.entries",
+];
+
+/// Every relation key the code writes (each has a label `audit_relation.<key>`).
+pub const RELATION_KEYS: &[&str] = &[
+    "myself",
+    "org_admin",
+    "direct_manager",
+    "indirect_manager",
+    "manager",
+    "teacher",
+    "report_viewer",
+    "dpo",
+    "operator",
+];
+
+/// Records of training done elsewhere, as the course's approvers see them.
+pub async fn external_records(
+    state: &AppState,
+    actor: &Actor,
+    course: &Course,
+    list: &[seen::RecordView],
+) {
+    read(
+        state,
+        course.organisation_id,
+        actor,
+        "teacher",
+        list.iter().map(|r| r.learner_id),
+        &["people.name", "people.email", "learning.external_records"],
+        purposes::TEACHING,
+    )
+    .await;
+}
+
+/// Certificates about to expire, as a manager or administrator sees them.
+pub async fn expiring(
+    state: &AppState,
+    actor: &Actor,
+    org: OrganisationId,
+    list: &[seen::ExpiringCertificate],
+) {
+    let (relation, purpose) = list_relation(actor, org);
+    read(
+        state,
+        org,
+        actor,
+        relation,
+        list.iter().map(|c| c.person_id),
+        &["people.name", "learning.certificates"],
+        purpose,
+    )
+    .await;
 }

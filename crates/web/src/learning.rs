@@ -958,6 +958,7 @@ pub async fn grade_submission(
 
 pub async fn mark_attendance(
     state: &AppState,
+    user: &CurrentUser,
     ctx: &CourseCtx,
     activity: &Activity,
     registration: &str,
@@ -966,7 +967,20 @@ pub async fn mark_attendance(
     ctx.require_teach()?;
     let registration: RegistrationId = parse(registration)?;
     let mut db = state.store.begin().await?;
-    work::mark_attendance(&mut db, &ctx.course, activity.id, registration, attended).await?;
+    let person =
+        work::mark_attendance(&mut db, &ctx.course, activity.id, registration, attended).await?;
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            user.actor.person_id,
+            "teacher",
+            vec![person],
+            &["learning.attendance"],
+            store::audit::purposes::TEACHING,
+        ),
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -1023,13 +1037,25 @@ pub async fn decide_record(
         return Err(errors.into());
     };
     let mut db = state.store.begin().await?;
-    work::decide_record(
+    let person = work::decide_record(
         &mut db,
         &ctx.course,
         record,
         decision,
         comment.as_deref(),
         user.actor.person_id,
+    )
+    .await?;
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            user.actor.person_id,
+            "teacher",
+            vec![person],
+            &["learning.external_records"],
+            store::audit::purposes::TEACHING,
+        ),
     )
     .await?;
     db.commit().await?;

@@ -6,8 +6,8 @@ use domain::access::{Actor, OrgRole};
 use domain::org::{OrganisationSettingsInput, Slug};
 use domain::person::{DataSource, Email, MembershipInput, NewPersonInput, ProfileInput};
 use domain::{FieldErrors, MembershipId, OrganisationId, PersonId, UnitId};
-use store::organisations::{self, Organisation};
 use store::audit::{AuditEntry, purposes};
+use store::organisations::{self, Organisation};
 use store::{memberships, roles};
 
 use crate::AppState;
@@ -237,7 +237,12 @@ pub async fn create_person(
         actor,
         "org_admin",
         vec![id],
-        &["people.name", "people.email", "people.birth_date", "memberships"],
+        &[
+            "people.name",
+            "people.email",
+            "people.birth_date",
+            "memberships",
+        ],
         purposes::ADMINISTRATION,
     )
     .await?;

@@ -616,12 +616,15 @@ type RecordRow = (
     String,
     String,
     String,
+    Uuid,
 );
 
 /// A record of training done elsewhere with its learner, as an approver sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordView {
     pub record: ExternalRecordRow,
+    /// Whose it is (for the audit log).
+    pub learner_id: PersonId,
     pub learner: String,
     pub email: String,
     pub activity_title: String,
@@ -641,7 +644,7 @@ pub async fn external_records(
         sqlx::query_as(concat!(
             "SELECT ",
             work::record_columns!(),
-            ", p.given_name, p.family_name, p.email, a.title FROM external_records r \
+            ", p.given_name, p.family_name, p.email, a.title, p.id FROM external_records r \
              JOIN enrollments e ON e.organisation_id = r.organisation_id AND e.id = r.enrollment_id \
              JOIN people p ON p.id = e.person_id JOIN activities a ON a.organisation_id = r.organisation_id AND a.id = r.activity_id \
              WHERE r.organisation_id = $1 AND a.course_id = $2 \
@@ -669,8 +672,10 @@ pub async fn external_records(
                 family,
                 email,
                 title,
+                learner,
             )| {
                 Ok(RecordView {
+                    learner_id: PersonId(learner),
                     record: work::record_from_tuple((
                         id, e, a, provider, on, tenths, proof, st, comment, at,
                     ))?,

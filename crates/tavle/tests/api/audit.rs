@@ -159,6 +159,59 @@ async fn the_dpo_searches_by_person_and_others_get_404(app: TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+async fn the_pages_show_the_person_and_the_dpo_the_log(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let employee = id_of(&app, "ansatt@demo.tavle.no").await;
+    admin
+        .get(&format!("/api/v1/organisations/demo/people/{employee}"))
+        .await;
+    let me = app.browser_login("ansatt@demo.tavle.no").await;
+    let profile = me.get("/profile").await.text().await.expect("profile");
+    assert!(profile.contains("href=\"/privacy/access-log\""));
+    let mut page = String::new();
+    eventually(async || {
+        page = me
+            .get("/privacy/access-log")
+            .await
+            .text()
+            .await
+            .expect("page");
+        page.contains("<caption>")
+    })
+    .await;
+    assert!(page.contains("Organisasjonsadministrator"), "{page}");
+    assert!(page.contains("Administrasjon") && page.contains("Demo kommune"));
+    assert!(
+        !page.contains("Anne Admin"),
+        "the page names roles, not people"
+    );
+    // The DPO's page: a search form sent with GET, results naming the people.
+    let dpo = app.browser_login("personvern@demo.tavle.no").await;
+    let r = dpo.get("/org/demo/dpo/audit").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let form = r.text().await.expect("form");
+    assert!(form.contains("method=\"get\"") && form.contains("for=\"audit-search-person\""));
+    let found = dpo
+        .get("/org/demo/dpo/audit?person=ansatt%40demo.tavle.no&actor=&from=&to=&purpose=")
+        .await
+        .text()
+        .await
+        .expect("results");
+    assert!(
+        found.contains("Anne Admin") && found.contains("Kari Nordmann"),
+        "{found}"
+    );
+    let r = dpo.get("/org/demo/dpo/audit?from=31.02.2025").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("errors").contains("error-summary"));
+    let r = app
+        .browser_login("admin@demo.tavle.no")
+        .await
+        .get("/org/demo/dpo/audit")
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
 fn tavle(app: &TestApp, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tavle"))
         .args(args)
@@ -212,7 +265,10 @@ async fn verify_finds_edited_deleted_and_truncated_entries(app: TestApp) {
     exec(&app, "UPDATE audit_heads SET seq = 2, hash = (SELECT hash FROM audit_entries e WHERE e.organisation_id = audit_heads.organisation_id AND e.seq = 2) WHERE organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
     exec(&app, "DELETE FROM audit_checkpoints").await;
     let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
-    assert!(ok, "without the checkpoint the shorter chain looks whole: {out}");
+    assert!(
+        ok,
+        "without the checkpoint the shorter chain looks whole: {out}"
+    );
     let (ok, out) = tavle(&app, &["audit", "verify", "--checkpoint", &file]);
     assert!(!ok && out.contains("entry 3 truncated"), "{out}");
 
@@ -226,5 +282,6 @@ both_backends!(
     admin_opens_the_employee_and_they_see_it,
     an_admins_change_is_audited_with_it_and_a_refused_one_is_not,
     the_dpo_searches_by_person_and_others_get_404,
+    the_pages_show_the_person_and_the_dpo_the_log,
     verify_finds_edited_deleted_and_truncated_entries,
 );

@@ -1949,7 +1949,7 @@ async fn mark_attendance(
     ApiJson(body): ApiJson<AttendanceBody>,
 ) -> AppResult<StatusCode> {
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
-    learning::mark_attendance(&state, &ctx, &activity, &registration, body.attended).await?;
+    learning::mark_attendance(&state, &user, &ctx, &activity, &registration, body.attended).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -2081,6 +2081,7 @@ async fn list_records(
     let ctx = course_in(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::external_records(&mut db, &user.actor, &ctx.course).await?;
+    crate::audit::external_records(&state, &user.actor, &ctx.course, &list).await;
     let slug = ctx.org.slug.as_str();
     Ok(Json(
         list.iter()
@@ -2592,6 +2593,7 @@ async fn team_expiring(
     let until = today() + time::Duration::days(learning::EXPIRING_WITHIN_DAYS);
     let mut db = state.store.conn().await?;
     let list = seam::expiring_certificates(&mut db, &user.actor, org.id, until).await?;
+    crate::audit::expiring(&state, &user.actor, org.id, &list).await;
     Ok(Json(
         list.into_iter()
             .map(|c| ExpiringDto {

@@ -137,6 +137,7 @@ pub async fn expiring(
     let until = store::now().date() + time::Duration::days(days);
     let mut db = state.store.conn().await?;
     let rows = seam::expiring_certificates(&mut db, &user.actor, org.id, until).await?;
+    crate::audit::expiring(&state, &user.actor, org.id, &rows).await;
     drop(db);
     render(&ExpiringPage {
         l: ctx.layout("expiring.title", None),

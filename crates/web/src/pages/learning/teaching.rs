@@ -759,7 +759,9 @@ pub async fn grading(
     let queue = seam::grading_queue(&mut db, &user.actor, &c.course).await?;
     crate::audit::submissions(&state, &user.actor, &c.course, &queue).await;
     let records = if c.access.can_edit() {
-        seam::external_records(&mut db, &user.actor, &c.course).await?
+        let records = seam::external_records(&mut db, &user.actor, &c.course).await?;
+        crate::audit::external_records(&state, &user.actor, &c.course, &records).await;
+        records
     } else {
         Vec::new()
     };
@@ -930,7 +932,7 @@ pub async fn mark_attendance(
 ) -> AppResult<Response> {
     let c = teachable(&state, &user, &slug, &id).await?;
     let activity = ops::activity_of(&state, &c, &aid).await?;
-    ops::mark_attendance(&state, &c, &activity, &rid, form.attended == "yes").await?;
+    ops::mark_attendance(&state, &user, &c, &activity, &rid, form.attended == "yes").await?;
     Ok(Redirect::to(&format!(
         "{}/activities/{}/attendance?done=saved",
         c.base(),
