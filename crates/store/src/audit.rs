@@ -140,16 +140,32 @@ pub async fn append_change(db: &mut Db, entry: AuditEntry) -> Result<()> {
     append_all(db, std::slice::from_ref(&entry)).await
 }
 
-/// The audit keys of `people`, created on first use.
+/// The audit keys of `people`, created on first use. An actor who is not a person (a service
+/// account acting through an API token) is named by its own id: it has no privacy to keep.
 async fn keys_of(db: &mut Db, people: &[Uuid]) -> Result<HashMap<Uuid, Uuid>> {
     let mut out = HashMap::with_capacity(people.len());
     let at = now();
     for chunk in people.chunks(300) {
+        let persons: Vec<Uuid> = with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new("SELECT id FROM people WHERE id IN (");
+            let mut list = q.separated(", ");
+            for p in chunk {
+                list.push_bind(*p);
+            }
+            q.push(")");
+            q.build_query_scalar().fetch_all(&mut *c).await
+        })?;
+        for id in chunk.iter().filter(|id| !persons.contains(id)) {
+            out.insert(*id, *id);
+        }
+        if persons.is_empty() {
+            continue;
+        }
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO audit_keys (person_id, audit_key, created_at) ",
             );
-            q.push_values(chunk, |mut b, p| {
+            q.push_values(&persons, |mut b, p| {
                 b.push_bind(*p).push_bind(Uuid::new_v4()).push_bind(at);
             });
             q.push(" ON CONFLICT (person_id) DO NOTHING");
@@ -160,7 +176,7 @@ async fn keys_of(db: &mut Db, people: &[Uuid]) -> Result<HashMap<Uuid, Uuid>> {
                 "SELECT person_id, audit_key FROM audit_keys WHERE person_id IN (",
             );
             let mut list = q.separated(", ");
-            for p in chunk {
+            for p in &persons {
                 list.push_bind(*p);
             }
             q.push(")");

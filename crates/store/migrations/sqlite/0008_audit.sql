@@ -31,7 +31,8 @@ CREATE TABLE audit_entries (
 ) WITHOUT ROWID;
 CREATE INDEX audit_entries_by_actor ON audit_entries (actor_key, organisation_id, seq);
 
--- "Entries naming subject X", one row per subject of an entry.
+-- "Entries naming subject X", one row per subject of an entry. Keyed by the subject first, not
+-- the organisation: a person's "who has seen my data" spans every organisation's chain.
 CREATE TABLE audit_subjects (
     subject_key     BLOB NOT NULL,
     organisation_id BLOB NOT NULL,
