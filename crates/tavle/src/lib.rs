@@ -62,10 +62,11 @@ pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
     Ok(Server { addr, task })
 }
 
-/// The platform's signing key (`signing.key` in the data directory), created if missing.
+/// The platform's signing key (configured, or `signing.key` in the data directory), created
+/// if missing.
 pub fn signer(config: &Config) -> anyhow::Result<store::audit::Signer> {
     Ok(store::audit::Signer::load_or_create(
-        &config.data_dir.join("signing.key"),
+        &config.signing_key_path(),
     )?)
 }
 

@@ -357,6 +357,7 @@ pub const FIELD_KEYS: &[&str] = &[
     "learning.certificates",
     "learning.completions",
     "learning.external_records",
+    "learning.survey_answers",
     "audit.entries",
 ];
 
@@ -410,4 +411,26 @@ pub async fn expiring(
         purpose,
     )
     .await;
+}
+
+/// The answers of an identified survey, with who gave them.
+pub async fn survey_answers(
+    state: &AppState,
+    db: &mut store::Db,
+    actor: &Actor,
+    course: &Course,
+    activity: domain::ActivityId,
+) -> crate::error::AppResult<()> {
+    let people = seen::identified_respondents(db, actor, course, activity).await?;
+    read(
+        state,
+        course.organisation_id,
+        actor,
+        "teacher",
+        people,
+        &["people.name", "learning.survey_answers"],
+        purposes::TEACHING,
+    )
+    .await;
+    Ok(())
 }

@@ -717,6 +717,26 @@ pub async fn identified_responses(
         .collect()
 }
 
+/// Who answered an identified survey (for the audit log of [`identified_responses`]).
+pub async fn identified_respondents(
+    db: &mut Db,
+    actor: &Actor,
+    course: &Course,
+    activity: ActivityId,
+) -> Result<Vec<PersonId>> {
+    require_teaching(db, actor, course).await?;
+    let ids: Vec<Uuid> = with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT e.person_id FROM survey_responses r \
+         JOIN enrollments e ON e.organisation_id = r.organisation_id AND e.id = r.enrollment_id \
+         WHERE r.organisation_id = $1 AND r.activity_id = $2"
+    )
+    .bind(course.organisation_id.0)
+    .bind(activity.0)
+    .fetch_all(&mut *c)
+    .await)?;
+    Ok(ids.into_iter().map(PersonId).collect())
+}
+
 // ---- co-participants ----
 
 /// A row as its query reads it.

@@ -237,8 +237,24 @@ async fn verify_finds_edited_deleted_and_truncated_entries(app: TestApp) {
     let demo = "SELECT COUNT(*) FROM audit_entries e JOIN organisations o ON o.id = e.organisation_id WHERE o.slug = 'demo'";
     eventually(async || count(&app, demo).await >= 4).await;
     let n = count(&app, demo).await;
+    // The platform's key pair was made at the first start, readable by its owner only.
+    let key = app.data_dir().join("signing.key");
+    assert_eq!(std::fs::read(&key).expect("signing key").len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     let (ok, out) = tavle(&app, &["audit", "verify"]);
     assert!(ok && out.contains("ok: "), "{out}");
+    // Erasing a person destroys their key: the entries stay and the chain stays valid.
+    exec(&app, "DELETE FROM audit_keys WHERE person_id = (SELECT id FROM people WHERE email = 'rapport@demo.tavle.no')").await;
+    let (ok, out) = tavle(&app, &["audit", "verify"]);
+    assert!(ok, "{out}");
     let (ok, out) = tavle(&app, &["audit", "checkpoint", "--org", "demo"]);
     assert!(ok, "{out}");
     let checkpoint: Value = serde_json::from_str(out.trim()).expect("checkpoint json");
@@ -249,6 +265,14 @@ async fn verify_finds_edited_deleted_and_truncated_entries(app: TestApp) {
     let file = file.to_str().expect("utf-8").to_owned();
     let (ok, out) = tavle(&app, &["audit", "verify", "--checkpoint", &file]);
     assert!(ok, "{out}");
+    // A checkpoint whose hash was changed no longer carries a valid signature.
+    let mut forged = checkpoint.clone();
+    forged["seq"] = json!(n - 1);
+    let forged_file = app.data_dir().join("forged.json");
+    std::fs::write(&forged_file, forged.to_string()).expect("write forged");
+    let forged_file = forged_file.to_str().expect("utf-8").to_owned();
+    let (ok, out) = tavle(&app, &["audit", "verify", "--checkpoint", &forged_file]);
+    assert!(!ok && out.contains("checkpoint not signed"), "{out}");
 
     // (a) An entry edited in the database.
     exec(&app, "UPDATE audit_entries SET purpose = 'curiosity' WHERE seq = 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;

@@ -1815,6 +1815,8 @@ async fn survey_results(
     let identified = if survey.anonymous {
         None
     } else {
+        crate::audit::survey_answers(&state, &mut db, &user.actor, &ctx.course, activity.id)
+            .await?;
         Some(
             seam::identified_responses(&mut db, &user.actor, &ctx.course, activity.id)
                 .await?
@@ -2200,6 +2202,7 @@ async fn get_participant(
     let (p, progress) =
         seam::participant_progress(&mut db, &user.actor, &ctx.course, parse_id(&enrollment)?)
             .await?;
+    crate::audit::participants(&state, &user.actor, &ctx.course, std::slice::from_ref(&p)).await;
     Ok(Json(ParticipantDetail {
         participant: (&p).into(),
         progress: progress.iter().map(Into::into).collect(),

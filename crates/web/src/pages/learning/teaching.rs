@@ -1021,6 +1021,7 @@ pub async fn survey_results(
     } else {
         let named =
             seam::identified_responses(&mut db, &user.actor, &c.course, activity.id).await?;
+        crate::audit::survey_answers(&state, &mut db, &user.actor, &c.course, activity.id).await?;
         let all = named.iter().map(|(_, a)| a.clone()).collect();
         (all, named)
     };
