@@ -136,7 +136,11 @@ impl AuditEntry {
 }
 
 /// Appends a change inside the caller's transaction, so it commits (or not) with the change.
+/// A change naming nobody (an import that changed no row) leaves no entry.
 pub async fn append_change(db: &mut Db, entry: AuditEntry) -> Result<()> {
+    if entry.subjects.is_empty() {
+        return Ok(());
+    }
     append_all(db, std::slice::from_ref(&entry)).await
 }
 
@@ -310,12 +314,13 @@ async fn insert(
     .await
     .map(|r| r.rows_affected())
     })?;
-    if !e.subjects.is_empty() {
+    // Three bound values a row, well under both backends' limits (an import names thousands).
+    for chunk in e.subjects.chunks(1000) {
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO audit_subjects (subject_key, organisation_id, seq) ",
             );
-            q.push_values(&e.subjects, |mut b, s| {
+            q.push_values(chunk, |mut b, s| {
                 b.push_bind(*s).push_bind(e.organisation).push_bind(e.seq);
             });
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())

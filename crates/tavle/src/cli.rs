@@ -323,7 +323,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let report =
-                web::ops::import_people(&state, &org, &bytes, dry_run, skip_invalid, &|n| {
+                web::ops::import_people(&state, None, &org, &bytes, dry_run, skip_invalid, &|n| {
                     bar.inc(n)
                 })
                 .await

@@ -660,9 +660,11 @@ impl ImportReport {
 
 /// Imports people from an HR export into `org` (see `domain::import` for the format). The
 /// caller has checked that the actor may administer `org`. With errors nothing is written,
-/// unless `skip_invalid`, which imports the valid rows and reports the rest.
+/// unless `skip_invalid`, which imports the valid rows and reports the rest. The change is
+/// audited as `by`'s (`None`: the command line, named by the nil id).
 pub async fn import_people(
     state: &AppState,
+    by: Option<&Actor>,
     org: &Organisation,
     bytes: &[u8],
     dry_run: bool,
@@ -687,7 +689,7 @@ pub async fn import_people(
         report.rows = plan.rows;
         return Ok(report);
     }
-    let conflicts =
+    let (conflicts, touched) =
         store::import::apply(&mut db, org.id, &plan, &mut current, today, progress).await?;
     report.rows = plan.rows;
     if !conflicts.is_empty() {
@@ -695,6 +697,27 @@ pub async fn import_people(
         report.errors.sort_by_key(|e| e.line);
         return Ok(report);
     }
+    let (actor, relation) = match by {
+        Some(actor) => (actor.person_id, "org_admin"),
+        None => (PersonId(uuid::Uuid::nil()), "operator"),
+    };
+    store::audit::append_change(
+        &mut db,
+        AuditEntry::change(
+            Some(org.id),
+            actor,
+            relation,
+            touched,
+            &[
+                "people.name",
+                "people.email",
+                "people.birth_date",
+                "memberships",
+            ],
+            purposes::ADMINISTRATION,
+        ),
+    )
+    .await?;
     db.commit().await?;
     report.applied = true;
     tracing::info!(

@@ -186,6 +186,18 @@ async fn assign_page_for(
         ops::list_page(None, 1000, None, None),
     )
     .await?;
+    // The picker shows each person's unit besides the name.
+    let (relation, purpose) = crate::audit::list_relation(&user.actor, org.id);
+    crate::audit::read(
+        state,
+        org.id,
+        &user.actor,
+        relation,
+        people.members.iter().map(|m| m.person_id),
+        &["people.name", "memberships.unit"],
+        purpose,
+    )
+    .await;
     let admin = user.actor.is_org_admin(org.id);
     let units = if admin {
         store::units::tree(&mut db, org.id).await?
