@@ -3,6 +3,7 @@
 //! web layer, the CLI and, later, the jobs.
 
 pub mod access;
+pub mod audit;
 pub mod ids;
 pub mod import;
 pub mod learning;

@@ -106,7 +106,8 @@ pub async fn current(db: &mut Db, org: OrganisationId) -> Result<Current> {
 
 /// Applies the plan; every write happens in `db`'s transaction. A row that breaks a database
 /// rule (an e-mail used by another account) stops the import and is returned with its line;
-/// the caller then rolls back.
+/// the caller then rolls back. Also returns the people whose rows were created or changed
+/// (for the audit log).
 pub async fn apply(
     db: &mut Db,
     org: OrganisationId,
@@ -114,7 +115,7 @@ pub async fn apply(
     current: &mut Current,
     today: Date,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<RowError>> {
+) -> Result<(Vec<RowError>, Vec<PersonId>)> {
     for path in &plan.new_units {
         let parent = path
             .len()
@@ -180,7 +181,7 @@ pub async fn apply(
         match update(db, org, row, existing.person, unit, status(row, today), at).await {
             Ok(_) => {}
             Err(StoreError::Invalid(fields)) => {
-                return Ok(fields
+                let conflicts = fields
                     .0
                     .iter()
                     .map(|f| RowError {
@@ -188,7 +189,8 @@ pub async fn apply(
                         column: f.field.clone(),
                         code: "already_exists",
                     })
-                    .collect());
+                    .collect();
+                return Ok((conflicts, Vec::new()));
             }
             Err(e) => return Err(e),
         }
@@ -244,7 +246,13 @@ pub async fn apply(
         .map(|r| r.rows_affected())
         })?;
     }
-    Ok(Vec::new())
+    let touched = plan
+        .rows
+        .iter()
+        .filter(|p| p.action != Action::Unchanged)
+        .filter_map(|p| placed.get(p.row.employee_number.as_str()).copied())
+        .collect();
+    Ok((Vec::new(), touched))
 }
 
 fn status(row: &ImportRow, today: Date) -> &'static str {

@@ -19,6 +19,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 
 pub mod actors;
 pub mod api_tokens;
+pub mod audit;
 pub mod bulk;
 pub mod identities;
 pub mod import;

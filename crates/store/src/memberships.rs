@@ -192,7 +192,7 @@ pub async fn update(
     id: MembershipId,
     terms: &MembershipTerms,
     placement: Placement,
-) -> Result<()> {
+) -> Result<PersonId> {
     let person: Option<Uuid> = with_conn!(db, |c| sqlx::query_scalar(
         "SELECT person_id FROM memberships WHERE organisation_id = $1 AND id = $2"
     )
@@ -223,7 +223,7 @@ pub async fn update(
     .map(|r| r.rows_affected())
     .map_err(StoreError::unique_as("employee_number"))
     })?;
-    Ok(())
+    Ok(person)
 }
 
 pub(crate) async fn of_person(

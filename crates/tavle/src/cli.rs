@@ -103,6 +103,11 @@ pub enum Command {
         #[command(subcommand)]
         command: RegistryCommand,
     },
+    /// The access audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +129,25 @@ pub enum RegistryCommand {
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum RegistryFormat {
     Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Sign and print a checkpoint of each chain (one JSON line each), to be kept elsewhere.
+    Checkpoint {
+        /// Only this organisation's chain (`platform` for the platform's).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Check the hash chains; with --checkpoint, also that nothing after it was removed.
+    Verify {
+        /// Only this organisation's chain (`platform` for the platform's).
+        #[arg(long)]
+        org: Option<String>,
+        /// A file of checkpoints as `tavle audit checkpoint` printed them.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -325,7 +349,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let report =
-                web::ops::import_people(&state, &org, &bytes, dry_run, skip_invalid, &|n| {
+                web::ops::import_people(&state, None, &org, &bytes, dry_run, skip_invalid, &|n| {
                     bar.inc(n)
                 })
                 .await
@@ -483,6 +507,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(registry)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit { command } => {
+            let config = load_config(&cli.global, None)?;
+            let store = crate::open_store(&config).await?;
+            let signer = crate::signer(&config)?;
+            let code = audit(&store, &signer, command).await;
+            store.close().await;
+            code
+        }
         Command::Config {
             command: ConfigCommand::Check,
         } => {
@@ -550,4 +582,95 @@ pub async fn create_user(
     }
     db.commit().await?;
     Ok(id)
+}
+
+/// The chains `--org` names: one organisation's (or `platform`), else every chain with entries.
+async fn audit_chains(db: &mut store::Db, org: Option<&str>) -> anyhow::Result<Vec<uuid::Uuid>> {
+    match org {
+        Some("platform") => Ok(vec![store::audit::PLATFORM_CHAIN]),
+        Some(slug) => {
+            let org = store::organisations::by_slug(db, slug)
+                .await
+                .map_err(|_| anyhow::anyhow!("--org: no organisation {slug:?}"))?;
+            Ok(vec![org.id.0])
+        }
+        None => Ok(store::audit::chains(db).await?),
+    }
+}
+
+async fn audit(
+    store: &store::Store,
+    signer: &store::audit::Signer,
+    command: AuditCommand,
+) -> anyhow::Result<ExitCode> {
+    use store::audit::{Checkpoint, VerifyReport};
+    let mut db = store.conn().await?;
+    match command {
+        AuditCommand::Checkpoint { org } => {
+            for chain in audit_chains(&mut db, org.as_deref()).await? {
+                let checkpoint = store::audit::checkpoint(&mut db, chain, signer).await?;
+                println!("{}", serde_json::to_string(&checkpoint)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditCommand::Verify { org, checkpoint } => {
+            let mut given: Vec<Checkpoint> = Vec::new();
+            if let Some(path) = &checkpoint {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                for (i, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
+                    given.push(serde_json::from_str(line).with_context(|| {
+                        format!("{} line {}: not a checkpoint", path.display(), i + 1)
+                    })?);
+                }
+            }
+            let mut chains = audit_chains(&mut db, org.as_deref()).await?;
+            for cp in &given {
+                if org.is_none() && !chains.contains(&cp.organisation) {
+                    chains.push(cp.organisation);
+                }
+            }
+            let key = signer.public_key();
+            let (mut entries, mut bad) = (0_i64, false);
+            for chain in &chains {
+                let mine: Vec<&Checkpoint> =
+                    given.iter().filter(|c| c.organisation == *chain).collect();
+                let mut reports = Vec::new();
+                if mine.is_empty() {
+                    reports.push(store::audit::verify(&mut db, *chain, None, Some(&key)).await?);
+                }
+                for cp in mine {
+                    reports
+                        .push(store::audit::verify(&mut db, *chain, Some(cp), Some(&key)).await?);
+                }
+                for (i, report) in reports.into_iter().enumerate() {
+                    match report {
+                        VerifyReport::Ok(n) if i == 0 => entries += n,
+                        VerifyReport::Ok(_) => {}
+                        VerifyReport::Bad(f) => {
+                            bad = true;
+                            println!(
+                                "chain {chain}: entry {} {} (first bad entry)",
+                                f.seq,
+                                f.problem.as_str()
+                            );
+                        }
+                        VerifyReport::BadCheckpoint => {
+                            bad = true;
+                            println!("chain {chain}: checkpoint not signed by this platform's key");
+                        }
+                    }
+                }
+            }
+            if bad {
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("ok: {entries} entries in {} chains", chains.len());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -60,6 +60,9 @@ pub struct Config {
     /// `smtps://user:password@host` (or `smtp://…?tls=required`); unset writes `.eml` files
     /// under `data_dir/outbox/` instead of sending.
     pub smtp_url: Option<SecretString>,
+    /// The platform's Ed25519 signing key (32 raw bytes, created if missing); unset means
+    /// `data_dir/signing.key`.
+    pub signing_key: Option<PathBuf>,
     pub jobs: JobsConfig,
 }
 
@@ -100,6 +103,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             mail_from: "Tavle <noreply@localhost>".into(),
             smtp_url: None,
+            signing_key: None,
             jobs: JobsConfig::default(),
         }
     }
@@ -203,6 +207,10 @@ impl Config {
                 )),
             ),
         }
+        line(
+            "signing_key",
+            quoted(&self.signing_key_path().display().to_string()),
+        );
         line("secure_cookies", self.secure_cookies.to_string());
         line(
             "session_idle_minutes",
@@ -241,6 +249,13 @@ impl Config {
             Some(url) => mask_password(url.expose_secret()),
             None => self.sqlite_path().display().to_string(),
         }
+    }
+
+    /// Where the platform's signing key is kept.
+    pub fn signing_key_path(&self) -> PathBuf {
+        self.signing_key
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("signing.key"))
     }
 
     pub fn sqlite_path(&self) -> PathBuf {

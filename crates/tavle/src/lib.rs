@@ -48,13 +48,28 @@ pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = web::app(web::AppState::new(store, config.web()));
+    // The platform's key pair exists from the first start (DESIGN.md §3b).
+    signer(config)?;
+    let state = web::AppState::new(store, config.web());
+    let audit = state.audit.clone();
+    let app = web::app(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        // Reads audited during the last requests are appended before the process ends.
+        audit.flush().await;
+        served
     });
     Ok(Server { addr, task })
+}
+
+/// The platform's signing key (configured, or `signing.key` in the data directory), created
+/// if missing.
+pub fn signer(config: &Config) -> anyhow::Result<store::audit::Signer> {
+    Ok(store::audit::Signer::load_or_create(
+        &config.signing_key_path(),
+    )?)
 }
 
 /// The job runner with the configured schedules and mailer.

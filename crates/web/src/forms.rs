@@ -37,6 +37,8 @@ pub struct Field {
 #[derive(Clone, Debug)]
 pub struct FormView {
     pub id: String,
+    /// `post` (with the CSRF token), or `get` for a search that changes nothing.
+    pub method: &'static str,
     pub action: String,
     pub submit: String,
     pub csrf: String,
@@ -83,6 +85,7 @@ impl FormBuilder {
             errors: FieldErrors::new(),
             form: FormView {
                 id: id.into(),
+                method: "post",
                 action: action.into(),
                 submit: tr.get(submit_key).to_owned(),
                 csrf: csrf.to_owned(),
@@ -101,6 +104,12 @@ impl FormBuilder {
 
     pub fn errors(mut self, errors: &FieldErrors) -> Self {
         self.errors = errors.clone();
+        self
+    }
+
+    /// A search form: sent with GET, so results can be linked and no token is needed.
+    pub fn searching(mut self) -> Self {
+        self.form.method = "get";
         self
     }
 

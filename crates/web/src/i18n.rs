@@ -343,6 +343,22 @@ mod tests {
             .map(|k| format!("source.{}", k.as_str())),
         );
         wanted.extend(["saved", "created", "added", "admin_granted"].map(|k| format!("flash.{k}")));
+        wanted.extend(
+            store::audit::purposes::ALL
+                .iter()
+                .map(|k| format!("purpose.{k}")),
+        );
+        wanted.extend(
+            crate::audit::RELATION_KEYS
+                .iter()
+                .map(|k| format!("audit_relation.{k}")),
+        );
+        wanted.extend(
+            crate::audit::FIELD_KEYS
+                .iter()
+                .map(|k| format!("audit_field.{}", k.replace('.', "_"))),
+        );
+        wanted.extend(["read", "change"].map(|k| format!("audit.action_{k}")));
         {
             use domain::learning::activity::{ActivityKind, RegistrationField};
             use domain::learning::course::{CompletionRule, CourseStatus, StaffRole, Visibility};

@@ -924,8 +924,13 @@ pub async fn grade_submission(
     };
     let mut db = state.store.begin().await?;
     // The submission must be this course's.
-    store::seam::learning::submission_for_teacher(&mut db, &user.actor, &ctx.course, submission)
-        .await?;
+    let view = store::seam::learning::submission_for_teacher(
+        &mut db,
+        &user.actor,
+        &ctx.course,
+        submission,
+    )
+    .await?;
     work::grade(
         &mut db,
         &ctx.course,
@@ -935,12 +940,25 @@ pub async fn grade_submission(
         user.actor.person_id,
     )
     .await?;
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            user.actor.person_id,
+            "teacher",
+            vec![view.learner_id],
+            &["user.education.assessment"],
+            store::audit::purposes::TEACHING,
+        ),
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
 
 pub async fn mark_attendance(
     state: &AppState,
+    user: &CurrentUser,
     ctx: &CourseCtx,
     activity: &Activity,
     registration: &str,
@@ -949,7 +967,20 @@ pub async fn mark_attendance(
     ctx.require_teach()?;
     let registration: RegistrationId = parse(registration)?;
     let mut db = state.store.begin().await?;
-    work::mark_attendance(&mut db, &ctx.course, activity.id, registration, attended).await?;
+    let person =
+        work::mark_attendance(&mut db, &ctx.course, activity.id, registration, attended).await?;
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            user.actor.person_id,
+            "teacher",
+            vec![person],
+            &["user.event.registration"],
+            store::audit::purposes::TEACHING,
+        ),
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -1006,13 +1037,25 @@ pub async fn decide_record(
         return Err(errors.into());
     };
     let mut db = state.store.begin().await?;
-    work::decide_record(
+    let person = work::decide_record(
         &mut db,
         &ctx.course,
         record,
         decision,
         comment.as_deref(),
         user.actor.person_id,
+    )
+    .await?;
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            user.actor.person_id,
+            "teacher",
+            vec![person],
+            &["user.education.external_record"],
+            store::audit::purposes::TEACHING,
+        ),
     )
     .await?;
     db.commit().await?;

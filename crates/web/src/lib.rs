@@ -21,6 +21,7 @@ use tower_http::request_id::{
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod forms;
@@ -71,6 +72,8 @@ pub struct AppState {
     pub files: store::learning::files::FileStore,
     /// Activity progress goes through one group-commit writer.
     pub progress: store::learning::writer::ProgressWriter,
+    /// Reads of other people's data are audited through one batching writer.
+    pub audit: store::audit::AuditSink,
 }
 
 impl AppState {
@@ -78,7 +81,9 @@ impl AppState {
     pub fn new(store: store::Store, config: WebConfig) -> Self {
         let files = store::learning::files::FileStore::local(config.data_dir.join("files"));
         let progress = store::learning::writer::ProgressWriter::spawn(store.clone());
+        let audit = store::audit::AuditSink::spawn(store.clone());
         Self {
+            audit,
             store,
             config: Arc::new(config),
             files,

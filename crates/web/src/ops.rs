@@ -6,6 +6,7 @@ use domain::access::{Actor, OrgRole};
 use domain::org::{OrganisationSettingsInput, Slug};
 use domain::person::{DataSource, Email, MembershipInput, NewPersonInput, ProfileInput};
 use domain::{FieldErrors, MembershipId, OrganisationId, PersonId, UnitId};
+use store::audit::{AuditEntry, purposes};
 use store::organisations::{self, Organisation};
 use store::{memberships, roles};
 
@@ -16,6 +17,24 @@ use crate::i18n::Tr;
 
 fn today() -> time::Date {
     store::now().date()
+}
+
+/// Appends a change of `subjects`' data to the audit log, in `db`'s transaction.
+async fn audited(
+    db: &mut store::Db,
+    org: Option<OrganisationId>,
+    actor: &Actor,
+    relation: &str,
+    subjects: Vec<PersonId>,
+    fields: &[&str],
+    purpose: &'static str,
+) -> AppResult<()> {
+    store::audit::append_change(
+        db,
+        AuditEntry::change(org, actor.person_id, relation, subjects, fields, purpose),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The organisation named `slug`: the one loaded with the session when the request's path
@@ -212,6 +231,21 @@ pub async fn create_person(
     let id = store::people::create(&mut db, &new_person, DataSource::Admin, None).await?;
     let placement = placement(&mut db, membership).await?;
     memberships::create(&mut db, org.id, id, &terms, placement, DataSource::Admin).await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![id],
+        &[
+            "user.name",
+            "user.contact.email",
+            "user.demographic.date_of_birth",
+            "memberships",
+        ],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %id, "person created");
     Ok(id)
@@ -246,6 +280,16 @@ pub async fn add_membership(
         DataSource::Admin,
     )
     .await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["user.employment"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     Ok(id)
 }
@@ -261,7 +305,17 @@ pub async fn update_membership(
     let terms = input.validate(today())?;
     let mut db = state.store.begin().await?;
     let placement = placement(&mut db, input).await?;
-    memberships::update(&mut db, org.id, id, &terms, placement).await?;
+    let person = memberships::update(&mut db, org.id, id, &terms, placement).await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["user.employment"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -292,6 +346,16 @@ pub async fn set_role(
         }
         roles::revoke(&mut db, org.id, person, role).await?;
     }
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["user.role"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %person, role = role.as_str(), granted, "role changed");
     Ok(())
@@ -320,6 +384,16 @@ pub async fn grant_admin_by_email(
         Some(actor.person_id),
     )
     .await?;
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "operator",
+        vec![person],
+        &["user.role"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -334,6 +408,16 @@ pub async fn update_profile(
     let source = store::seam::my_profile_source(&mut db, actor).await?;
     let change = input.validate(source)?;
     store::people::update_profile(&mut db, actor.person_id, &change).await?;
+    audited(
+        &mut db,
+        None,
+        actor,
+        "myself",
+        vec![actor.person_id],
+        &["user.name", "user.contact.email", "user.preference.language"],
+        purposes::SELF_SERVICE,
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }
@@ -576,9 +660,11 @@ impl ImportReport {
 
 /// Imports people from an HR export into `org` (see `domain::import` for the format). The
 /// caller has checked that the actor may administer `org`. With errors nothing is written,
-/// unless `skip_invalid`, which imports the valid rows and reports the rest.
+/// unless `skip_invalid`, which imports the valid rows and reports the rest. The change is
+/// audited as `by`'s (`None`: the command line, named by the nil id).
 pub async fn import_people(
     state: &AppState,
+    by: Option<&Actor>,
     org: &Organisation,
     bytes: &[u8],
     dry_run: bool,
@@ -603,7 +689,7 @@ pub async fn import_people(
         report.rows = plan.rows;
         return Ok(report);
     }
-    let conflicts =
+    let (conflicts, touched) =
         store::import::apply(&mut db, org.id, &plan, &mut current, today, progress).await?;
     report.rows = plan.rows;
     if !conflicts.is_empty() {
@@ -611,6 +697,27 @@ pub async fn import_people(
         report.errors.sort_by_key(|e| e.line);
         return Ok(report);
     }
+    let (actor, relation) = match by {
+        Some(actor) => (actor.person_id, "org_admin"),
+        None => (PersonId(uuid::Uuid::nil()), "operator"),
+    };
+    store::audit::append_change(
+        &mut db,
+        AuditEntry::change(
+            Some(org.id),
+            actor,
+            relation,
+            touched,
+            &[
+                "user.name",
+                "user.contact.email",
+                "user.demographic.date_of_birth",
+                "memberships",
+            ],
+            purposes::ADMINISTRATION,
+        ),
+    )
+    .await?;
     db.commit().await?;
     report.applied = true;
     tracing::info!(

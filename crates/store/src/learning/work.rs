@@ -598,13 +598,14 @@ pub async fn cancel_registration(
 }
 
 /// The organiser marks whether a registered person came; coming completes the activity.
+/// Returns whose registration it is.
 pub async fn mark_attendance(
     db: &mut Db,
     course: &Course,
     activity: ActivityId,
     registration: RegistrationId,
     attended: bool,
-) -> Result<()> {
+) -> Result<PersonId> {
     let org = course.organisation_id;
     let enrollment: Option<Uuid> = with_conn!(db, |c| {
         sqlx::query_scalar(
@@ -626,17 +627,18 @@ pub async fn mark_attendance(
         ProgressStatus::InProgress
     };
     // Attendance of someone whose enrollment has ended changes nothing more.
-    let active: Option<String> = with_conn!(db, |c| sqlx::query_scalar(
-        "SELECT status FROM enrollments WHERE organisation_id = $1 AND id = $2"
+    let (active, person): (String, Uuid) = with_conn!(db, |c| sqlx::query_as(
+        "SELECT status, person_id FROM enrollments WHERE organisation_id = $1 AND id = $2"
     )
     .bind(org.0)
     .bind(enrollment.0)
     .fetch_optional(&mut *c)
-    .await)?;
-    if active.as_deref() == Some("active") {
+    .await)?
+    .ok_or(StoreError::NotFound)?;
+    if active == "active" {
         record(db, course, &update(course, enrollment, activity, status)).await?;
     }
-    Ok(())
+    Ok(PersonId(person))
 }
 
 // ---- external records ----
@@ -774,7 +776,8 @@ pub async fn record_external(
     Ok(())
 }
 
-/// Approves or rejects a pending record; approval completes the activity.
+/// Approves or rejects a pending record; approval completes the activity. Returns whose
+/// record it is.
 pub async fn decide_record(
     db: &mut Db,
     course: &Course,
@@ -782,7 +785,7 @@ pub async fn decide_record(
     approval: Approval,
     comment: Option<&str>,
     by: PersonId,
-) -> Result<()> {
+) -> Result<PersonId> {
     let org = course.organisation_id;
     let found: Option<(Uuid, Uuid)> = with_conn!(db, |c| {
         sqlx::query_as(
@@ -817,5 +820,12 @@ pub async fn decide_record(
         ),
     )
     .await?;
-    Ok(())
+    let person: Uuid = with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT person_id FROM enrollments WHERE organisation_id = $1 AND id = $2"
+    )
+    .bind(org.0)
+    .bind(enrollment)
+    .fetch_one(&mut *c)
+    .await)?;
+    Ok(PersonId(person))
 }

@@ -523,6 +523,8 @@ pub async fn participant_progress(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmissionView {
     pub submission: Submission,
+    /// Whose it is (for the audit log).
+    pub learner_id: PersonId,
     pub learner: String,
     pub activity_title: String,
 }
@@ -531,6 +533,7 @@ pub struct SubmissionView {
 struct SubmissionViewRow {
     #[sqlx(flatten)]
     submission: work::SubmissionRow,
+    learner_id: uuid::Uuid,
     given_name: String,
     family_name: String,
     activity_title: String,
@@ -541,7 +544,7 @@ macro_rules! submission_view_select {
         concat!(
             "SELECT ",
             work::submission_columns!(),
-            ", p.given_name, p.family_name, a.title AS activity_title FROM submissions s \
+            ", p.id AS learner_id, p.given_name, p.family_name, a.title AS activity_title FROM submissions s \
              JOIN enrollments e ON e.organisation_id = s.organisation_id AND e.id = s.enrollment_id \
              JOIN people p ON p.id = e.person_id \
              JOIN activities a ON a.organisation_id = s.organisation_id AND a.id = s.activity_id "
@@ -552,6 +555,7 @@ macro_rules! submission_view_select {
 fn submission_view(r: SubmissionViewRow) -> Result<SubmissionView> {
     Ok(SubmissionView {
         submission: r.submission.try_into()?,
+        learner_id: PersonId(r.learner_id),
         learner: format!("{} {}", r.given_name, r.family_name),
         activity_title: r.activity_title,
     })
@@ -687,12 +691,15 @@ type RecordRow = (
     String,
     String,
     String,
+    Uuid,
 );
 
 /// A record of training done elsewhere with its learner, as an approver sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordView {
     pub record: ExternalRecordRow,
+    /// Whose it is (for the audit log).
+    pub learner_id: PersonId,
     pub learner: String,
     pub email: String,
     pub activity_title: String,
@@ -723,7 +730,7 @@ pub async fn external_records(
         sqlx::query_as(concat!(
             "SELECT ",
             work::record_columns!(),
-            ", p.given_name, p.family_name, p.email, a.title FROM external_records r \
+            ", p.given_name, p.family_name, p.email, a.title, p.id FROM external_records r \
              JOIN enrollments e ON e.organisation_id = r.organisation_id AND e.id = r.enrollment_id \
              JOIN people p ON p.id = e.person_id JOIN activities a ON a.organisation_id = r.organisation_id AND a.id = r.activity_id \
              WHERE r.organisation_id = $1 AND a.course_id = $2 \
@@ -751,8 +758,10 @@ pub async fn external_records(
                 family,
                 email,
                 title,
+                learner,
             )| {
                 Ok(RecordView {
+                    learner_id: PersonId(learner),
                     record: work::record_from_tuple((
                         id, e, a, provider, on, tenths, proof, st, comment, at,
                     ))?,
@@ -797,6 +806,26 @@ pub async fn identified_responses(
             ))
         })
         .collect()
+}
+
+/// Who answered an identified survey (for the audit log of [`identified_responses`]).
+pub async fn identified_respondents(
+    db: &mut Db,
+    actor: &Actor,
+    course: &Course,
+    activity: ActivityId,
+) -> Result<Vec<PersonId>> {
+    require_teaching(db, actor, course).await?;
+    let ids: Vec<Uuid> = with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT e.person_id FROM survey_responses r \
+         JOIN enrollments e ON e.organisation_id = r.organisation_id AND e.id = r.enrollment_id \
+         WHERE r.organisation_id = $1 AND r.activity_id = $2"
+    )
+    .bind(course.organisation_id.0)
+    .bind(activity.0)
+    .fetch_all(&mut *c)
+    .await)?;
+    Ok(ids.into_iter().map(PersonId).collect())
 }
 
 // ---- co-participants ----
@@ -1297,6 +1326,8 @@ pub async fn expiring_certificates(
 /// One completion in an administrator's report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletionRow {
+    /// Whose completion it is (for the audit log; not shown).
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     pub unit: Option<String>,
@@ -1328,6 +1359,7 @@ pub async fn completion_report(
         ],
     )?;
     type Row = (
+        uuid::Uuid,
         String,
         String,
         String,
@@ -1338,7 +1370,7 @@ pub async fn completion_report(
     );
     let rows: Vec<Row> = with_conn!(db, |c| {
         sqlx::query_as(
-        "SELECT p.given_name, p.family_name, p.email, \
+        "SELECT p.id, p.given_name, p.family_name, p.email, \
                 (SELECT m.unit_name FROM memberships m WHERE m.organisation_id = $1 AND m.person_id = e.person_id \
                   AND m.status <> 'ended' LIMIT 1), \
                 c.title, e.completed_at, \
@@ -1358,8 +1390,9 @@ pub async fn completion_report(
     })?;
     Ok(rows
         .into_iter()
-        .filter_map(|(g, f, email, unit, title, completed, expires)| {
+        .filter_map(|(id, g, f, email, unit, title, completed, expires)| {
             Some(CompletionRow {
+                person_id: PersonId(id),
                 name: format!("{g} {f}"),
                 email,
                 unit,

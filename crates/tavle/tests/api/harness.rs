@@ -173,6 +173,16 @@ impl TestApp {
         })
     }
 
+    /// The flags that point `tavle` at this app's database (for running the CLI against it).
+    pub fn database_args(&self) -> Vec<String> {
+        let dir = self.dir.path().to_str().expect("utf-8").to_owned();
+        let mut args = vec!["--data-dir".to_owned(), dir];
+        if let Some(pg) = &self._pg {
+            args.extend(["--database-url".to_owned(), pg.url.clone()]);
+        }
+        args
+    }
+
     /// The data directory (e-mail written as `.eml` lands in `outbox/` here).
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()

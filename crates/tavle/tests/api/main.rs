@@ -6,6 +6,7 @@
 mod harness;
 
 mod accounts;
+mod audit;
 mod cli;
 mod errors;
 mod import;

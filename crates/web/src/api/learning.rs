@@ -1815,6 +1815,8 @@ async fn survey_results(
     let identified = if survey.anonymous {
         None
     } else {
+        crate::audit::survey_answers(&state, &mut db, &user.actor, &ctx.course, activity.id)
+            .await?;
         Some(
             seam::identified_responses(&mut db, &user.actor, &ctx.course, activity.id)
                 .await?
@@ -1920,6 +1922,7 @@ async fn list_registrations(
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
     let mut db = state.store.conn().await?;
     let list = seam::registrations(&mut db, &user.actor, &ctx.course, activity.id).await?;
+    crate::audit::registrations(&state, &user.actor, &ctx.course, &list).await;
     Ok(Json(
         list.iter()
             .map(|r| RegistrationView {
@@ -1948,7 +1951,7 @@ async fn mark_attendance(
     ApiJson(body): ApiJson<AttendanceBody>,
 ) -> AppResult<StatusCode> {
     let (ctx, activity) = activity_in(&state, &user, &slug, &id, &activity).await?;
-    learning::mark_attendance(&state, &ctx, &activity, &registration, body.attended).await?;
+    learning::mark_attendance(&state, &user, &ctx, &activity, &registration, body.attended).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -2080,6 +2083,7 @@ async fn list_records(
     let ctx = course_in(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::external_records(&mut db, &user.actor, &ctx.course).await?;
+    crate::audit::external_records(&state, &user.actor, &ctx.course, &list).await;
     let slug = ctx.org.slug.as_str();
     Ok(Json(
         list.iter()
@@ -2174,6 +2178,7 @@ async fn list_participants(
     let ctx = course_in(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::participants(&mut db, &user.actor, &ctx.course).await?;
+    crate::audit::participants(&state, &user.actor, &ctx.course, &list).await;
     Ok(Json(list.iter().map(Into::into).collect()))
 }
 
@@ -2197,6 +2202,7 @@ async fn get_participant(
     let (p, progress) =
         seam::participant_progress(&mut db, &user.actor, &ctx.course, parse_id(&enrollment)?)
             .await?;
+    crate::audit::participants(&state, &user.actor, &ctx.course, std::slice::from_ref(&p)).await;
     Ok(Json(ParticipantDetail {
         participant: (&p).into(),
         progress: progress.iter().map(Into::into).collect(),
@@ -2224,6 +2230,7 @@ async fn grading_queue(
     let ctx = course_in(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::grading_queue(&mut db, &user.actor, &ctx.course).await?;
+    crate::audit::submissions(&state, &user.actor, &ctx.course, &list).await;
     let slug = ctx.org.slug.as_str();
     Ok(Json(
         list.iter()
@@ -2545,6 +2552,7 @@ async fn team_requirements(
     };
     let mut db = state.store.conn().await?;
     let matrix = seam::requirement_matrix(&mut db, &user.actor, org.id, unit, today()).await?;
+    crate::audit::matrix(&state, &user.actor, org.id, &matrix).await;
     Ok(Json(MatrixDto {
         requirements: matrix.requirements.iter().map(Into::into).collect(),
         people: matrix
@@ -2588,6 +2596,7 @@ async fn team_expiring(
     let until = today() + time::Duration::days(learning::EXPIRING_WITHIN_DAYS);
     let mut db = state.store.conn().await?;
     let list = seam::expiring_certificates(&mut db, &user.actor, org.id, until).await?;
+    crate::audit::expiring(&state, &user.actor, org.id, &list).await;
     Ok(Json(
         list.into_iter()
             .map(|c| ExpiringDto {
@@ -2639,6 +2648,7 @@ async fn completion_report(
     let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
     let rows = seam::completion_report(&mut db, &user.actor, org.id).await?;
+    crate::audit::completions(&state, &user.actor, org.id, &rows).await;
     let csv = params.format.as_deref() == Some("csv")
         || headers
             .get(header::ACCEPT)

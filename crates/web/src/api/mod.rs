@@ -24,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
+mod audit;
 mod learning;
 
 // Dates travel as ISO 8601 (`2025-08-31`).
@@ -54,6 +55,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(grant_role, revoke_role))
         .routes(routes!(send_invitation))
         .routes(routes!(grant_admin))
+        .routes(routes!(audit::access_log))
+        .routes(routes!(audit::search))
         .merge(learning::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
@@ -515,6 +518,17 @@ async fn list_people(
         paging.before.as_deref(),
     );
     let listed = store::seam::members(&mut db, &user.actor, &org, page).await?;
+    let (relation, purpose) = crate::audit::list_relation(&user.actor, org.id);
+    crate::audit::read(
+        &state,
+        org.id,
+        &user.actor,
+        relation,
+        listed.members.iter().map(|m| m.membership.person_id),
+        &["user.name", "user.contact.email", "user.employment"],
+        purpose,
+    )
+    .await;
     let base = format!(
         "/api/v1/organisations/{}/people?per_page={}",
         org.slug, page.size
@@ -576,11 +590,9 @@ async fn get_person(
 ) -> AppResult<Json<PersonDto>> {
     let org = ops::org_visible(&state, &user, &slug).await?;
     let mut db = state.store.conn().await?;
-    Ok(Json(
-        store::seam::person_in_org(&mut db, &user.actor, org.id, parse_id(&id)?)
-            .await?
-            .into(),
-    ))
+    let view = store::seam::person_in_org(&mut db, &user.actor, org.id, parse_id(&id)?).await?;
+    crate::audit::person_viewed(&state, org.id, &user.actor, &view).await;
+    Ok(Json(view.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

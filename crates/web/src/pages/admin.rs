@@ -357,6 +357,17 @@ async fn people_page(
     let tr = ctx.0.tr;
     let mut db = state.store.conn().await?;
     let listed = store::seam::member_summaries(&mut db, &user.actor, &org, page).await?;
+    let (relation, purpose) = crate::audit::list_relation(&user.actor, org.id);
+    crate::audit::read(
+        state,
+        org.id,
+        &user.actor,
+        relation,
+        listed.members.iter().map(|m| m.person_id),
+        &["user.name", "user.contact.email", "user.employment"],
+        purpose,
+    )
+    .await;
     let pager = Pager::new(
         &format!("/org/{}/admin/people", org.slug),
         page.number,
@@ -569,6 +580,7 @@ async fn person_page(
     let tr = ctx.0.tr;
     let mut db = state.store.conn().await?;
     let person = store::seam::person_in_org(&mut db, &user.actor, org.id, person_id).await?;
+    crate::audit::person_viewed(state, org.id, &user.actor, &person).await;
     let units = store::units::tree(&mut db, org.id).await?;
     let rows = membership_rows(tr, &person, std::slice::from_ref(&org));
     let memberships = person
@@ -729,6 +741,17 @@ pub async fn team(
     let mut db = state.store.conn().await?;
     let page = query.list_page(PAGE_SIZE);
     let listed = store::seam::member_summaries(&mut db, &user.actor, &org, page).await?;
+    let (relation, purpose) = crate::audit::list_relation(&user.actor, org.id);
+    crate::audit::read(
+        &state,
+        org.id,
+        &user.actor,
+        relation,
+        listed.members.iter().map(|m| m.person_id),
+        &["user.name", "user.contact.email", "user.employment"],
+        purpose,
+    )
+    .await;
     let pager = Pager::new(&format!("/org/{}/team", org.slug), page.number, &listed);
     render(&TeamPage {
         l: ctx.layout("team.title", None),

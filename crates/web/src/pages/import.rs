@@ -145,7 +145,16 @@ pub async fn preview(
 ) -> AppResult<Response> {
     let org = ops::org_for_admin(&state, &user, &slug).await?;
     let bytes = uploaded(req, &state).await?;
-    let report = ops::import_people(&state, &org, &bytes, true, false, &|_| {}).await?;
+    let report = ops::import_people(
+        &state,
+        Some(&user.actor),
+        &org,
+        &bytes,
+        true,
+        false,
+        &|_| {},
+    )
+    .await?;
     let content = String::from_utf8(bytes).ok();
     let invalid = !report.errors.is_empty();
     let page = page(&ctx, org, Some(view(ctx.0.tr, report, content)), None);
@@ -172,8 +181,16 @@ pub async fn apply(
 ) -> AppResult<Response> {
     let org = ops::org_for_admin(&state, &user, &slug).await?;
     let skip = form.skip_invalid == "true";
-    let report =
-        ops::import_people(&state, &org, form.content.as_bytes(), false, skip, &|_| {}).await?;
+    let report = ops::import_people(
+        &state,
+        Some(&user.actor),
+        &org,
+        form.content.as_bytes(),
+        false,
+        skip,
+        &|_| {},
+    )
+    .await?;
     let done = report.applied.then_some("imported");
     let applied = report.applied;
     let page = page(&ctx, org, Some(view(ctx.0.tr, report, None)), done);

@@ -19,6 +19,7 @@ mod jobs;
 mod learning;
 mod operator;
 mod password;
+mod privacy;
 mod profile;
 mod session;
 mod tokens;
@@ -30,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/logout/everywhere", post(session::logout_everywhere))
         .route("/profile", get(profile::show).post(profile::save))
+        .route("/privacy/access-log", get(privacy::access_log))
+        .route("/org/{slug}/dpo/audit", get(privacy::dpo_audit))
         .route(
             "/profile/tokens",
             get(tokens::personal_tokens).post(tokens::create_personal),

@@ -22,6 +22,8 @@ pub struct OrgLink {
     pub name: String,
     pub slug: String,
     pub admin: bool,
+    /// The person is this organisation's data protection officer (links to its audit log).
+    pub dpo: bool,
 }
 
 #[derive(Template)]
@@ -49,6 +51,7 @@ pub async fn home(
             .into_iter()
             .map(|o| OrgLink {
                 admin: user.actor.is_org_admin(o.id),
+                dpo: user.actor.has_role(o.id, OrgRole::Dpo),
                 name: o.name,
                 slug: o.slug.to_string(),
             })

@@ -72,6 +72,7 @@ pub async fn matrix(
     let units = store::units::tree(&mut db, org.id).await?;
     let today = store::now().date();
     let found = seam::requirement_matrix(&mut db, &user.actor, org.id, unit, today).await?;
+    crate::audit::matrix(&state, &user.actor, org.id, &found).await;
     drop(db);
     render(&MatrixPage {
         l: ctx.layout("matrix.title", None),
@@ -136,6 +137,7 @@ pub async fn expiring(
     let until = store::now().date() + time::Duration::days(days);
     let mut db = state.store.conn().await?;
     let rows = seam::expiring_certificates(&mut db, &user.actor, org.id, until).await?;
+    crate::audit::expiring(&state, &user.actor, org.id, &rows).await;
     drop(db);
     render(&ExpiringPage {
         l: ctx.layout("expiring.title", None),
@@ -184,6 +186,18 @@ async fn assign_page_for(
         ops::list_page(None, 1000, None, None),
     )
     .await?;
+    // The picker shows each person's unit besides the name.
+    let (relation, purpose) = crate::audit::list_relation(&user.actor, org.id);
+    crate::audit::read(
+        state,
+        org.id,
+        &user.actor,
+        relation,
+        people.members.iter().map(|m| m.person_id),
+        &["user.name", "user.workplace"],
+        purpose,
+    )
+    .await;
     let admin = user.actor.is_org_admin(org.id);
     let units = if admin {
         store::units::tree(&mut db, org.id).await?
@@ -624,6 +638,7 @@ async fn report_rows(
     let org = ops::org_visible(state, user, slug).await?;
     let mut db = state.store.conn().await?;
     let rows = seam::completion_report(&mut db, &user.actor, org.id).await?;
+    crate::audit::completions(state, &user.actor, org.id, &rows).await;
     Ok((org, rows))
 }
 

@@ -678,6 +678,7 @@ pub async fn participants(
     let c = teachable(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let list = seam::participants(&mut db, &user.actor, &c.course).await?;
+    crate::audit::participants(&state, &user.actor, &c.course, &list).await;
     drop(db);
     render(&ParticipantsPage {
         l: ctx.layout("participants.title", None),
@@ -756,8 +757,11 @@ pub async fn grading(
     let c = teachable(&state, &user, &slug, &id).await?;
     let mut db = state.store.conn().await?;
     let queue = seam::grading_queue(&mut db, &user.actor, &c.course).await?;
+    crate::audit::submissions(&state, &user.actor, &c.course, &queue).await;
     let records = if c.access.can_edit() {
-        seam::external_records(&mut db, &user.actor, &c.course).await?
+        let records = seam::external_records(&mut db, &user.actor, &c.course).await?;
+        crate::audit::external_records(&state, &user.actor, &c.course, &records).await;
+        records
     } else {
         Vec::new()
     };
@@ -885,6 +889,7 @@ pub async fn attendance(
     };
     let mut db = state.store.conn().await?;
     let list = seam::registrations(&mut db, &user.actor, &c.course, activity.id).await?;
+    crate::audit::registrations(&state, &user.actor, &c.course, &list).await;
     drop(db);
     render(&AttendancePage {
         l: ctx.layout("attendance.title", done.done.as_deref()),
@@ -927,7 +932,7 @@ pub async fn mark_attendance(
 ) -> AppResult<Response> {
     let c = teachable(&state, &user, &slug, &id).await?;
     let activity = ops::activity_of(&state, &c, &aid).await?;
-    ops::mark_attendance(&state, &c, &activity, &rid, form.attended == "yes").await?;
+    ops::mark_attendance(&state, &user, &c, &activity, &rid, form.attended == "yes").await?;
     Ok(Redirect::to(&format!(
         "{}/activities/{}/attendance?done=saved",
         c.base(),
@@ -1016,6 +1021,7 @@ pub async fn survey_results(
     } else {
         let named =
             seam::identified_responses(&mut db, &user.actor, &c.course, activity.id).await?;
+        crate::audit::survey_answers(&state, &mut db, &user.actor, &c.course, activity.id).await?;
         let all = named.iter().map(|(_, a)| a.clone()).collect();
         (all, named)
     };
