@@ -885,3 +885,53 @@ async fn names_of(db: &mut Db, keys: &[Uuid]) -> Result<HashMap<Uuid, (PersonId,
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_made_once_and_checkpoints_verify_only_unchanged() {
+        let path = std::env::temp_dir().join(format!("tavle-key-{}", Uuid::new_v4()));
+        let signer = Signer::load_or_create(&path).expect("create");
+        let again = Signer::load_or_create(&path).expect("load");
+        assert_eq!(signer.public_key(), again.public_key());
+        let at = time::macros::datetime!(2026-01-02 03:04:05 UTC);
+        let hash = "ab".repeat(32);
+        let message = domain::audit::checkpoint_message(Uuid::nil(), 7, &hash, micros(at));
+        let checkpoint = Checkpoint {
+            organisation: Uuid::nil(),
+            seq: 7,
+            hash,
+            at,
+            public_key: signer.public_key(),
+            signature: signer.sign(&message),
+        };
+        assert!(checkpoint.signature_is_valid());
+        let json = serde_json::to_string(&checkpoint).expect("json");
+        let back: Checkpoint = serde_json::from_str(&json).expect("parse");
+        assert!(back.signature_is_valid());
+        for forged in [
+            Checkpoint {
+                seq: 6,
+                ..checkpoint.clone()
+            },
+            Checkpoint {
+                hash: "cd".repeat(32),
+                ..checkpoint.clone()
+            },
+            Checkpoint {
+                signature: "not base64".into(),
+                ..checkpoint.clone()
+            },
+        ] {
+            assert!(!forged.signature_is_valid());
+        }
+        std::fs::write(&path, b"short").expect("write");
+        assert!(matches!(
+            Signer::load_or_create(&path),
+            Err(KeyError::Invalid(_))
+        ));
+        let _ = std::fs::remove_file(&path);
+    }
+}

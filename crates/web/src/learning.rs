@@ -448,6 +448,19 @@ pub async fn assign(
             Err(e) => return Err(e.into()),
         }
     }
+    let (relation, purpose) = crate::audit::list_relation(actor, org.id);
+    store::audit::append_change(
+        &mut db,
+        store::audit::AuditEntry::change(
+            Some(org.id),
+            actor.person_id,
+            relation,
+            people.to_vec(),
+            &["learning.enrollment"],
+            purpose,
+        ),
+    )
+    .await?;
     db.commit().await?;
     Ok(enrolled)
 }
