@@ -142,7 +142,7 @@ fn a_material_change_without_a_new_version_is_refused_but_wording_is_not_materia
     assert!(
         p.iter()
             .any(|p| p
-                .starts_with("registry: material change since version 1: raise `version` to 2")),
+                .starts_with("registry: material change since version 2: raise `version` to 3")),
         "{p:?}"
     );
     let p = problems_after(
