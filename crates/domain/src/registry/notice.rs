@@ -432,7 +432,7 @@ impl Notice {
                     key: key.to_owned(),
                     article: article.to_owned(),
                     name: wording(&format!("notice.right.{key}")),
-                    how: wording(&format!("notice.right.{key}.how")),
+                    how: wording(&format!("notice.how.{key}")),
                     link: link.to_owned(),
                 })
                 .collect(),
@@ -444,6 +444,76 @@ impl Notice {
             registry_version: registry.version,
             content_hash: registry.content_hash(),
             last_changed: registry.last_changed().to_owned(),
+        }
+    }
+}
+
+/// A sub-processor as the operator enters it (form or API).
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubProcessorInput {
+    #[serde(default)]
+    pub name: String,
+    /// What it does for the operator (hosting, e-mail delivery, …).
+    #[serde(default)]
+    pub service: String,
+    /// ISO 3166-1 alpha-2 code of where the data is processed (`NO`, `SE`, `US`).
+    #[serde(default)]
+    pub country: String,
+    /// Outside the EU/EEA even if the country is in it (e.g. support from elsewhere): a
+    /// checkbox or JSON flag (`on`, `true`).
+    #[serde(default)]
+    pub outside_eea: String,
+    /// Required for a transfer outside the EU/EEA (Art. 46).
+    #[serde(default)]
+    pub safeguards: String,
+    /// `YYYY-MM-DD` or `DD.MM.YYYY`.
+    #[serde(default)]
+    pub added_on: String,
+}
+
+impl SubProcessorInput {
+    /// The entry, or every field error: name, service and a two-letter country are required, a
+    /// transfer needs its safeguards, the date must parse.
+    pub fn validate(&self) -> Result<SubProcessor, crate::FieldErrors> {
+        let mut errors = crate::FieldErrors::new();
+        let name = self.name.trim();
+        let service = self.service.trim();
+        for (field, value) in [("name", name), ("service", service)] {
+            if value.is_empty() {
+                errors.add(field, "required");
+            } else if value.chars().count() > 200 {
+                errors.add(field, "too_long");
+            }
+        }
+        let country = self.country.trim().to_ascii_uppercase();
+        if country.is_empty() {
+            errors.add("country", "required");
+        } else if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            errors.add("country", "invalid_country");
+        }
+        let safeguards = self.safeguards.trim();
+        let outside_eea = crate::learning::course::flag(&self.outside_eea);
+        let transfers = outside_eea || (!country.is_empty() && !in_eea(&country));
+        if transfers && safeguards.is_empty() {
+            errors.add("safeguards", "safeguards_required");
+        }
+        if safeguards.chars().count() > 2000 {
+            errors.add("safeguards", "too_long");
+        }
+        let added_on = errors.check("added_on", crate::person::parse_date(&self.added_on));
+        let value = added_on.map(|added_on| SubProcessor {
+            name: name.to_owned(),
+            service: service.to_owned(),
+            country,
+            outside_eea,
+            safeguards: (!safeguards.is_empty()).then(|| safeguards.to_owned()),
+            added_on,
+            ended_on: None,
+        });
+        match value {
+            Some(v) if errors.is_empty() => Ok(v),
+            _ => Err(errors),
         }
     }
 }

@@ -110,7 +110,7 @@ fn the_notice_names_categories_in_its_language_and_every_right_with_how_to_use_i
         ]
     );
     let access = &nb.rights[0];
-    assert_eq!(access.how, "[notice.right.access.how]");
+    assert_eq!(access.how, "[notice.how.access]");
     assert_eq!(access.link, "/profile");
     assert_eq!(nb.rights[7].link, "https://www.datatilsynet.no");
 }

@@ -14,4 +14,5 @@ mod learning_pages;
 mod operations;
 mod organisations;
 mod people;
+mod privacy_documents;
 mod registry;

@@ -25,6 +25,7 @@ use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
 mod learning;
+mod privacy;
 
 // Dates travel as ISO 8601 (`2025-08-31`).
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
@@ -54,7 +55,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(grant_role, revoke_role))
         .routes(routes!(send_invitation))
         .routes(routes!(grant_admin))
-        .merge(learning::router());
+        .merge(learning::router())
+        .merge(privacy::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -19,6 +19,7 @@ mod jobs;
 mod learning;
 mod operator;
 mod password;
+mod privacy;
 mod profile;
 mod session;
 mod tokens;
@@ -89,6 +90,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/operator/admins", post(operator::grant_admin))
         .route("/operator/jobs", get(jobs::overview))
+        .route(
+            "/operator/sub-processors",
+            get(privacy::operator_sub_processors).post(privacy::add_sub_processor),
+        )
+        .route(
+            "/operator/sub-processors/{id}/end",
+            post(privacy::end_sub_processor),
+        )
+        .route("/privacy", get(privacy::mine))
+        .route("/privacy/sub-processors", get(privacy::sub_processors))
+        .route(
+            "/org/{slug}/privacy-notice",
+            get(privacy::organisation_notice),
+        )
+        .route("/org/{slug}/dpo/ropa", get(privacy::ropa))
+        .route("/org/{slug}/dpo/registry", get(privacy::registry_page))
         .merge(learning::router())
 }
 
