@@ -287,3 +287,16 @@ fn notice_ropa_fails_naming_a_transfer_without_safeguards_and_a_purpose_without_
         ]
     );
 }
+
+#[test]
+fn notice_ropa_csv_cells_never_start_a_spreadsheet_formula() {
+    let mut c = controller(OrganisationKind::Private);
+    c.name = "=HYPERLINK(\"x\")".into();
+    let csv = ropa(&c, &[])
+        .expect("complete")
+        .to_csv("none")
+        .expect("csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let row = reader.records().next().expect("a row").expect("row");
+    assert_eq!(row.get(2), Some("'=HYPERLINK(\"x\")"));
+}

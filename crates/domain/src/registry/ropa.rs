@@ -113,6 +113,16 @@ pub struct Ropa {
     pub last_changed: String,
 }
 
+/// A cell a spreadsheet will not run as a formula: a leading `=`, `+`, `-` or `@` (an
+/// organisation's name, a sub-processor's) gets an apostrophe in front.
+fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 fn filled(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
@@ -340,7 +350,7 @@ impl Ropa {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            out.write_record([
+            let cells = [
                 a.purpose.as_str(),
                 a.description.as_str(),
                 self.controller.name.as_str(),
@@ -358,7 +368,9 @@ impl Ropa {
                 or_none(transfers).as_str(),
                 retention.as_str(),
                 measures.as_str(),
-            ])?;
+            ]
+            .map(spreadsheet_safe);
+            out.write_record(&cells)?;
         }
         let bytes = out.into_inner().map_err(|e| e.into_error())?;
         String::from_utf8(bytes)
