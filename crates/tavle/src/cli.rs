@@ -528,7 +528,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         RopaFormat::Json => {
                             println!("{}", serde_json::to_string_pretty(&record)?)
                         }
-                        RopaFormat::Csv => print!("{}", record.to_csv(tr.get("ropa.none"))?),
+                        RopaFormat::Csv => {
+                            print!("{}", record.to_csv(&web::privacy::wording(tr))?)
+                        }
                     }
                     Ok(ExitCode::SUCCESS)
                 }

@@ -96,9 +96,9 @@ pub async fn ropa(
     ))
 }
 
-/// The record as CSV (`none` in the record's language where a list is empty).
+/// The record as CSV, its fixed wording in `tr`'s language.
 pub fn ropa_csv(ropa: &Ropa, tr: Tr) -> AppResult<String> {
-    ropa.to_csv(tr.get("ropa.none")).map_err(AppError::internal)
+    ropa.to_csv(&wording(tr)).map_err(AppError::internal)
 }
 
 /// Adds a sub-processor (platform operators only).

@@ -194,7 +194,7 @@ fn notice_ropa_has_one_activity_per_purpose_in_use_with_every_art_30_field() {
     assert_eq!(ropa.security_measures.len(), 6);
     assert_eq!(ropa.dpo.as_ref().map(|d| d.name.as_str()), Some("Per Vern"));
 
-    let csv = ropa.to_csv("none").expect("csv");
+    let csv = ropa.to_csv(&wording).expect("csv");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -294,7 +294,7 @@ fn notice_ropa_csv_cells_never_start_a_spreadsheet_formula() {
     c.name = "=HYPERLINK(\"x\")".into();
     let csv = ropa(&c, &[])
         .expect("complete")
-        .to_csv("none")
+        .to_csv(&wording)
         .expect("csv");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let row = reader.records().next().expect("a row").expect("row");

@@ -305,9 +305,12 @@ impl Ropa {
         })
     }
 
-    /// One row per activity under [`CSV_HEADER`]; lists are joined with `; `. `none` is the
-    /// text written where an activity has no recipients or transfers.
-    pub fn to_csv(&self, none: &str) -> Result<String, csv::Error> {
+    /// One row per activity under [`CSV_HEADER`]; lists are joined with `; `. The catalogue's
+    /// `ropa.none` is written where an activity has no recipients or transfers, and `ropa.days`
+    /// (with `{days}`, `{max}` and `{source}`) states each retention period.
+    pub fn to_csv(&self, wording: Wording<'_>) -> Result<String, csv::Error> {
+        let none = wording("ropa.none");
+        let period = wording("ropa.days");
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record(CSV_HEADER)?;
         let controller_contact = self.controller.email.clone().unwrap_or_default();
@@ -317,7 +320,7 @@ impl Ropa {
         let measures = self.security_measures.join("; ");
         let or_none = |items: Vec<String>| {
             if items.is_empty() {
-                none.to_owned()
+                none.clone()
             } else {
                 items.join("; ")
             }
@@ -343,10 +346,11 @@ impl Ropa {
                 .retention
                 .iter()
                 .map(|r| {
-                    format!(
-                        "{}: {} ({} days, at most {}; {})",
-                        r.category, r.description, r.days, r.max_days, r.source
-                    )
+                    let period = period
+                        .replace("{days}", &r.days.to_string())
+                        .replace("{max}", &r.max_days.to_string())
+                        .replace("{source}", &r.source);
+                    format!("{}: {} ({period})", r.category, r.description)
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
