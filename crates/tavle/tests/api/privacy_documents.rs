@@ -362,6 +362,7 @@ async fn privacy_documents_the_operator_keeps_a_dated_sub_processor_register_eve
         .text()
         .await
         .expect("body");
+    assert!(page.contains("Demo Drift AS"), "the demo's own");
     assert!(page.contains("Nordisk Drift AS"));
     assert!(page.contains("2026-03-01"));
     assert!(page.contains("Sky Inc."));
