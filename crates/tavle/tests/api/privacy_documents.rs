@@ -106,6 +106,26 @@ async fn privacy_documents_the_notice_renders_in_both_languages_with_every_purpo
         .await;
     assert_eq!(en["purposes"][0]["name"], "User account and login");
 
+    // The API describes the documents.
+    let doc: Value = app
+        .browser()
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    for path in [
+        "/api/v1/organisations/{slug}/privacy-notice",
+        "/api/v1/organisations/{slug}/ropa",
+        "/api/v1/sub-processors",
+        "/api/v1/sub-processors/{id}/end",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    for schema in ["Notice", "Ropa", "SubProcessorDto", "SubProcessorInput"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+
     // Someone in no organisation (the demo operator) reads the platform's notice, with the
     // operator as controller.
     let page = app
