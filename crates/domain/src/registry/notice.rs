@@ -487,14 +487,15 @@ impl SubProcessorInput {
             }
         }
         let country = self.country.trim().to_ascii_uppercase();
+        let code = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
         if country.is_empty() {
             errors.add("country", "required");
-        } else if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        } else if !code {
             errors.add("country", "invalid_country");
         }
         let safeguards = self.safeguards.trim();
         let outside_eea = crate::learning::course::flag(&self.outside_eea);
-        let transfers = outside_eea || (!country.is_empty() && !in_eea(&country));
+        let transfers = outside_eea || (code && !in_eea(&country));
         if transfers && safeguards.is_empty() {
             errors.add("safeguards", "safeguards_required");
         }

@@ -300,3 +300,57 @@ fn notice_ropa_csv_cells_never_start_a_spreadsheet_formula() {
     let row = reader.records().next().expect("a row").expect("row");
     assert_eq!(row.get(2), Some("'=HYPERLINK(\"x\")"));
 }
+
+#[test]
+fn notice_sub_processor_input_needs_a_country_code_and_safeguards_for_a_transfer() {
+    use super::notice::SubProcessorInput;
+    let input = |country: &str, outside: &str, safeguards: &str| SubProcessorInput {
+        name: "Sky AS".into(),
+        service: "hosting".into(),
+        country: country.into(),
+        outside_eea: outside.into(),
+        safeguards: safeguards.into(),
+        added_on: "01.02.2026".into(),
+    };
+    let ok = input("se", "", "").validate().expect("valid");
+    assert_eq!(ok.country, "SE");
+    assert_eq!(ok.added_on, time::macros::date!(2026 - 02 - 01));
+    assert!(!ok.transfers());
+    let codes = |i: SubProcessorInput| -> Vec<String> {
+        i.validate()
+            .err()
+            .map(|e| {
+                e.0.iter()
+                    .map(|f| format!("{}:{}", f.field, f.code))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        codes(input("US", "", "")),
+        ["safeguards:safeguards_required"]
+    );
+    assert_eq!(
+        codes(input("NO", "on", "")),
+        ["safeguards:safeguards_required"]
+    );
+    assert!(
+        input("NO", "on", "SCC")
+            .validate()
+            .is_ok_and(|s| s.transfers())
+    );
+    assert_eq!(codes(input("Norge", "", "")), ["country:invalid_country"]);
+    let empty = SubProcessorInput {
+        added_on: "31.02.2026".into(),
+        ..SubProcessorInput::default()
+    };
+    assert_eq!(
+        codes(empty),
+        [
+            "name:required",
+            "service:required",
+            "country:required",
+            "added_on:invalid_date"
+        ]
+    );
+}
