@@ -442,6 +442,38 @@ async fn privacy_documents_the_operator_keeps_a_dated_sub_processor_register_eve
         .expect("body");
     assert!(page.contains("Tidligere underleverandører"));
     assert!(page.contains("2026-06-30"));
+
+    // The operator's page ends one too (today, when no date is given).
+    let nordisk = list
+        .as_array()
+        .and_then(|l| l.iter().find(|s| s["name"] == "Nordisk Drift AS"))
+        .and_then(|s| s["id"].as_str())
+        .expect("Nordisk Drift AS")
+        .to_owned();
+    let form = operator
+        .get("/operator/sub-processors")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(form.contains(&format!("/operator/sub-processors/{nordisk}/end")));
+    let r = operator
+        .post_form(&format!("/operator/sub-processors/{nordisk}/end"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = api.get("/api/v1/sub-processors").await;
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    assert!(
+        list.as_array().is_some_and(|l| l
+            .iter()
+            .any(|s| s["id"] == nordisk.as_str() && s["ended_on"] == today.as_str())),
+        "{list}"
+    );
+    // Ending it again is not found.
+    let r = operator
+        .post_form(&format!("/operator/sub-processors/{nordisk}/end"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
 async fn privacy_documents_tavle_ropa_prints_the_csv_and_names_a_gap(app: TestApp) {
