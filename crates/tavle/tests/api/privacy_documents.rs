@@ -443,6 +443,29 @@ async fn privacy_documents_the_operator_keeps_a_dated_sub_processor_register_eve
     assert!(page.contains("Tidligere underleverandører"));
     assert!(page.contains("2026-06-30"));
 
+    // One announced ahead is listed as such, and the notice does not count it yet.
+    let next_year = time::OffsetDateTime::now_utc().date().year() + 1;
+    let (status, _) = api
+        .post(
+            "/api/v1/sub-processors",
+            json!({"name": "Fremtid AS", "service": "Support", "country": "SE",
+                   "added_on": format!("{next_year}-01-01")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let page = anyone
+        .get("/privacy/sub-processors")
+        .await
+        .text()
+        .await
+        .expect("body");
+    let announced = page.find("Varslet").expect("the announced section");
+    let now = page
+        .find("Underleverandører nå")
+        .expect("the current section");
+    let fremtid = page.find("Fremtid AS").expect("listed");
+    assert!(announced < fremtid && fremtid < now, "listed as announced");
+
     // The operator's page ends one too (today, when no date is given).
     let nordisk = list
         .as_array()

@@ -289,10 +289,16 @@ async fn sub_processors_page(
     let operator = ctx.0.user.as_ref().is_some_and(|u| u.actor.operator);
     let mut db = state.store.conn().await?;
     let today = store::now().date();
-    let (current, past): (Vec<Entry>, Vec<Entry>) = store::sub_processors::all(&mut db)
-        .await?
-        .into_iter()
-        .partition(|e| e.entry.ended_on.is_none_or(|d| d > today));
+    let (mut upcoming, mut current, mut past) = (Vec::new(), Vec::new(), Vec::new());
+    for e in store::sub_processors::all(&mut db).await? {
+        if e.entry.added_on > today {
+            upcoming.push(e);
+        } else if e.entry.is_current(today) {
+            current.push(e);
+        } else {
+            past.push(e);
+        }
+    }
     let add = operator.then(|| {
         let none = FieldErrors::new();
         let (values, errors) = match failed {
@@ -325,6 +331,7 @@ async fn sub_processors_page(
         l: ctx.layout("sub_processors.title", done),
         t: tr,
         sections: vec![
+            ("sub_processors.upcoming", upcoming),
             ("sub_processors.current", current),
             ("sub_processors.past", past),
         ],
