@@ -34,6 +34,7 @@ pub mod roles;
 pub mod schema;
 pub mod seam;
 pub mod sessions;
+pub mod sub_processors;
 pub mod throttle;
 pub mod units;
 

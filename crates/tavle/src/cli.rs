@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `migrate`, `user create`.
+//! The command line: `serve`, `demo`, `migrate`, `user create`, `registry`, `ropa`, ….
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -98,6 +98,18 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Print an organisation's record of processing activities (GDPR art. 30); exits non-zero
+    /// naming each gap when a required field is missing.
+    Ropa {
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: RopaFormat,
+        /// The language of the record's wording: nb or en.
+        #[arg(long, default_value = "nb")]
+        lang: String,
+    },
     /// The data registry: every personal-data field Tavle stores, and why.
     Registry {
         #[command(subcommand)]
@@ -124,6 +136,12 @@ pub enum RegistryCommand {
         #[arg(long, value_enum, default_value = "json")]
         format: RegistryFormat,
     },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum RopaFormat {
+    Json,
+    Csv,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -514,6 +532,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let code = audit(&store, &signer, command).await;
             store.close().await;
             code
+        }
+        Command::Ropa { org, format, lang } => {
+            let config = load_config(&cli.global, None)?;
+            let language = domain::org::Language::parse(&lang).map_err(anyhow::Error::msg)?;
+            domain::registry::load().map_err(registry_problems)?;
+            let store = crate::open_store(&config).await?;
+            let mut db = store.conn().await?;
+            let org = match store::organisations::by_slug(&mut db, &org).await {
+                Ok(o) => o,
+                Err(store::StoreError::NotFound) => bail!("no organisation `{org}`"),
+                Err(e) => return Err(e.into()),
+            };
+            let register = store::sub_processors::register(&mut db).await?;
+            let tr = web::i18n::Tr::new(language);
+            let record = domain::registry::ropa::Ropa::generate(
+                domain::registry::registry(),
+                &web::privacy::controller_of(&org),
+                &register,
+                language,
+                store::now().date(),
+                &web::privacy::wording(tr),
+            );
+            match record {
+                Ok(record) => {
+                    match format {
+                        RopaFormat::Json => {
+                            println!("{}", serde_json::to_string_pretty(&record)?)
+                        }
+                        RopaFormat::Csv => {
+                            print!("{}", record.to_csv(&web::privacy::wording(tr))?)
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(gaps) => {
+                    for g in &gaps {
+                        eprintln!("{g}");
+                    }
+                    eprintln!(
+                        "the record of processing of `{}` is incomplete: {} gaps",
+                        org.slug,
+                        gaps.len()
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Command::Config {
             command: ConfigCommand::Check,

@@ -64,6 +64,32 @@ pub struct Config {
     /// `data_dir/signing.key`.
     pub signing_key: Option<PathBuf>,
     pub jobs: JobsConfig,
+    pub privacy: PrivacyConfig,
+}
+
+/// The platform operator as controller: of people who belong to no organisation (the platform
+/// privacy notice) and as the publisher of the sub-processor register.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// The operator's name as the privacy notice states it.
+    pub operator_name: String,
+    /// Where people contact the operator about their data; unset, the notice names none.
+    pub operator_email: Option<String>,
+    /// The operator's data protection officer, if one is designated.
+    pub operator_dpo_name: Option<String>,
+    pub operator_dpo_email: Option<String>,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        Self {
+            operator_name: "Tavle".into(),
+            operator_email: None,
+            operator_dpo_name: None,
+            operator_dpo_email: None,
+        }
+    }
 }
 
 /// The background job runner.
@@ -105,6 +131,7 @@ impl Default for Config {
             smtp_url: None,
             signing_key: None,
             jobs: JobsConfig::default(),
+            privacy: PrivacyConfig::default(),
         }
     }
 }
@@ -154,6 +181,13 @@ impl Config {
             public_url: self.public_url.clone(),
             max_upload_bytes: self.max_upload_bytes,
             data_dir: self.data_dir.clone(),
+            operator: domain::registry::notice::Controller {
+                name: self.privacy.operator_name.clone(),
+                kind: domain::org::OrganisationKind::Private,
+                contact_email: self.privacy.operator_email.clone(),
+                dpo_name: self.privacy.operator_dpo_name.clone(),
+                dpo_email: self.privacy.operator_dpo_email.clone(),
+            },
         }
     }
 
@@ -239,6 +273,21 @@ impl Config {
         schedules.extend(self.jobs.schedules.clone());
         for (kind, cron) in schedules {
             out.push_str(&format!("{kind} = {cron:?}\n"));
+        }
+        out.push_str("\n[privacy]\n");
+        out.push_str(&format!(
+            "operator_name = {:?}\n",
+            self.privacy.operator_name
+        ));
+        for (key, value) in [
+            ("operator_email", &self.privacy.operator_email),
+            ("operator_dpo_name", &self.privacy.operator_dpo_name),
+            ("operator_dpo_email", &self.privacy.operator_dpo_email),
+        ] {
+            match value {
+                Some(v) => out.push_str(&format!("{key} = {v:?}\n")),
+                None => out.push_str(&format!("# {key} (unset)\n")),
+            }
         }
         out
     }

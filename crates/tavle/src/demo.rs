@@ -308,6 +308,20 @@ async fn create_base(store: &Store, people: &[DemoPerson], hash: &str) -> anyhow
             store::roles::grant(&mut db, org.id, id, *role, None).await?;
         }
     }
+    // The operator's sub-processor register, as the privacy notice links to it.
+    store::sub_processors::add(
+        &mut db,
+        &domain::registry::notice::SubProcessor {
+            name: "Demo Drift AS".into(),
+            service: "Drift, lagring og sikkerhetskopi".into(),
+            country: "NO".into(),
+            outside_eea: false,
+            safeguards: None,
+            added_on: time::macros::date!(2026 - 01 - 01),
+            ended_on: None,
+        },
+    )
+    .await?;
     db.commit().await?;
     Ok(())
 }

@@ -381,7 +381,11 @@ pub async fn external_records(
         actor,
         "teacher",
         list.iter().map(|r| r.learner_id),
-        &["user.name", "user.contact.email", "user.education.external_record"],
+        &[
+            "user.name",
+            "user.contact.email",
+            "user.education.external_record",
+        ],
         purposes::TEACHING,
     )
     .await;

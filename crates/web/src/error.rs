@@ -42,6 +42,10 @@ pub const ERROR_CODES: &[&str] = &[
     "method_not_allowed",
     "last_admin",
     "internal",
+    // privacy documents
+    "invalid_country",
+    "safeguards_required",
+    "record_incomplete",
     // field codes
     "required",
     "too_long",

@@ -30,6 +30,7 @@ pub mod learning;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod privacy;
 
 use auth::{CSRF_COOKIE, CurrentUser, SESSION_COOKIE};
 use error::{AppError, PendingError};
@@ -50,6 +51,9 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Uploaded files are kept under `data_dir/files/`.
     pub data_dir: std::path::PathBuf,
+    /// The platform operator as controller (the platform privacy notice, for people who
+    /// belong to no organisation).
+    pub operator: domain::registry::notice::Controller,
 }
 
 impl Default for WebConfig {
@@ -61,6 +65,13 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             max_upload_bytes: 50 * 1024 * 1024,
             data_dir: "tavle-data".into(),
+            operator: domain::registry::notice::Controller {
+                name: "Tavle".into(),
+                kind: domain::org::OrganisationKind::Private,
+                contact_email: None,
+                dpo_name: None,
+                dpo_email: None,
+            },
         }
     }
 }

@@ -414,7 +414,11 @@ pub async fn update_profile(
         actor,
         "myself",
         vec![actor.person_id],
-        &["user.name", "user.contact.email", "user.preference.language"],
+        &[
+            "user.name",
+            "user.contact.email",
+            "user.preference.language",
+        ],
         purposes::SELF_SERVICE,
     )
     .await?;

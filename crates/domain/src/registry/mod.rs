@@ -7,6 +7,8 @@
 //! Nothing here does I/O: the file is embedded with `include_str!` and parsed by [`Registry::parse`].
 
 pub mod keys;
+pub mod notice;
+pub mod ropa;
 mod vocabulary;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -148,9 +150,11 @@ pub struct Purpose {
     /// records these).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_record: Option<String>,
-    /// Who receives data for this purpose beyond the controller (keys of `recipients`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub recipients: Vec<String>,
+    /// Who receives data for this purpose beyond the controller (keys of `recipients`);
+    /// `recipients = []` declares that nobody does. Left out, the record of processing
+    /// names the gap (Art. 30(1)(d)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Vec<String>>,
 }
 
 impl Purpose {
@@ -501,7 +505,7 @@ impl Registry {
                     "a consent purpose needs a consent record type (`consent_record`)",
                 ));
             }
-            for r in &p.recipients {
+            for r in p.recipients.iter().flatten() {
                 if !self.recipients.iter().any(|x| &x.key == r) {
                     out.push(problem(&entry, format!("unknown recipient `{r}`")));
                 }
@@ -901,3 +905,7 @@ impl Viewer {
 
 #[cfg(test)]
 mod tests;
+
+/// The generated documents' tests (notice and record of processing).
+#[cfg(test)]
+mod notice_tests;

@@ -140,9 +140,10 @@ fn a_material_change_without_a_new_version_is_refused_but_wording_is_not_materia
         "retention = \"login_history_12m\"",
     );
     assert!(
-        p.iter()
-            .any(|p| p.starts_with("registry: material change since version ")
-                && p.contains(": raise `version` to ")),
+        p.iter().any(
+            |p| p.starts_with("registry: material change since version ")
+                && p.contains(": raise `version` to ")
+        ),
         "{p:?}"
     );
     let p = problems_after(

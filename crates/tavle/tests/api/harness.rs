@@ -188,6 +188,17 @@ impl TestApp {
         self.dir.path()
     }
 
+    /// The `tavle` command-line arguments that reach this app's database.
+    pub fn cli_database(&self) -> Vec<String> {
+        match &self._pg {
+            Some(pg) => vec!["--database-url".into(), pg.url.clone()],
+            None => vec![
+                "--data-dir".into(),
+                self.data_dir().to_string_lossy().into_owned(),
+            ],
+        }
+    }
+
     /// A job runner on this app's database, writing e-mail to the data directory.
     pub fn runner(&self) -> jobs::Runner {
         let mailer = jobs::Mailer::new(

@@ -15,5 +15,6 @@ mod learning_pages;
 mod operations;
 mod organisations;
 mod people;
+mod privacy_documents;
 mod registry;
 mod visibility;

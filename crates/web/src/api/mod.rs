@@ -26,6 +26,7 @@ use crate::{AppState, append_cookie, ops};
 
 mod audit;
 mod learning;
+mod privacy;
 
 // Dates travel as ISO 8601 (`2025-08-31`).
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
@@ -57,7 +58,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(grant_admin))
         .routes(routes!(audit::access_log))
         .routes(routes!(audit::search))
-        .merge(learning::router());
+        .merge(learning::router())
+        .merge(privacy::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::{AppState, RequestContext};
 
+mod access_log;
 mod admin;
 mod import;
 mod jobs;
@@ -31,8 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/logout/everywhere", post(session::logout_everywhere))
         .route("/profile", get(profile::show).post(profile::save))
-        .route("/privacy/access-log", get(privacy::access_log))
-        .route("/org/{slug}/dpo/audit", get(privacy::dpo_audit))
+        .route("/privacy/access-log", get(access_log::access_log))
+        .route("/org/{slug}/dpo/audit", get(access_log::dpo_audit))
         .route(
             "/profile/tokens",
             get(tokens::personal_tokens).post(tokens::create_personal),
@@ -92,6 +93,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/operator/admins", post(operator::grant_admin))
         .route("/operator/jobs", get(jobs::overview))
+        .route(
+            "/operator/sub-processors",
+            get(privacy::operator_sub_processors).post(privacy::add_sub_processor),
+        )
+        .route(
+            "/operator/sub-processors/{id}/end",
+            post(privacy::end_sub_processor),
+        )
+        .route("/privacy", get(privacy::mine))
+        .route("/privacy/sub-processors", get(privacy::sub_processors))
+        .route(
+            "/org/{slug}/privacy-notice",
+            get(privacy::organisation_notice),
+        )
+        .route("/org/{slug}/dpo/ropa", get(privacy::ropa))
+        .route("/org/{slug}/dpo/registry", get(privacy::registry_page))
         .merge(learning::router())
 }
 
