@@ -432,3 +432,24 @@ pub async fn survey_answers(
     .await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use domain::registry::{Category, registry};
+
+    #[test]
+    fn audit_entries_name_the_registry_s_categories_and_purposes() {
+        for key in super::FIELD_KEYS {
+            assert!(
+                *key == "audit.entries" || Category::find(key).is_some(),
+                "{key} is not a registry category"
+            );
+        }
+        for purpose in store::audit::purposes::ALL {
+            assert!(
+                registry().purpose(purpose).is_some(),
+                "{purpose} is not a registry purpose"
+            );
+        }
+    }
+}

@@ -87,7 +87,7 @@ async fn an_admins_change_is_audited_with_it_and_a_refused_one_is_not(app: TestA
     let (_, person) = admin
         .get(&format!("/api/v1/organisations/demo/people/{employee}"))
         .await;
-    let m = &person["user.employment"][0];
+    let m = &person["memberships"][0];
     let id = m["id"].as_str().expect("membership");
     let changes = "SELECT COUNT(*) FROM audit_entries WHERE action = 'change'";
     let before = count(&app, changes).await;

@@ -108,6 +108,8 @@ const DEFAULTS: &[(&[&str], &str)] = &[
             "organisations.dpo_name",
             "organisations.dpo_email",
             "discussion_posts.deleted_at",
+            "audit_keys.audit_key",
+            "audit_subjects.subject_key",
         ],
         "|",
     ),
@@ -213,7 +215,20 @@ const DEFAULTS: &[(&[&str], &str)] = &[
         ],
         "cs cp |",
     ),
-    (&["files.uploaded_by"], "dpo |"),
+    (
+        &[
+            "files.uploaded_by",
+            "audit_entries.actor_key",
+            "audit_entries.subjects",
+            "audit_entries.at",
+            "audit_entries.action",
+            "audit_entries.relation",
+            "audit_entries.fields",
+            "audit_entries.purpose",
+            "audit_entries.acting_organisation_id",
+        ],
+        "dpo |",
+    ),
     (&["file_store.uploads"], "cs ps oa |"),
 ];
 
