@@ -62,7 +62,7 @@ pub const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
 const BATCH: usize = 512;
 
 /// One access to append.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AuditEntry {
     /// The organisation whose data it is (its chain); `None` for the platform's chain.
     pub organisation: Option<OrganisationId>,
@@ -385,12 +385,29 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Message>) {
                 Ok(None) | Err(_) => break,
             }
         }
-        let entries = std::mem::take(&mut batch);
+        let entries = coalesced(std::mem::take(&mut batch));
         write(&store, &entries).await;
         for reply in waiting {
             let _ = reply.send(());
         }
     }
+}
+
+/// The batch with repeats of the same read left out: the same actor seeing the same people's
+/// same fields for the same purpose within one flush interval is one access (a page reloaded,
+/// or opened in several tabs), and the log records it once, at the first time.
+fn coalesced(batch: Vec<AuditEntry>) -> Vec<AuditEntry> {
+    let mut keep = vec![true; batch.len()];
+    let mut seen = std::collections::HashSet::with_capacity(batch.len());
+    for (i, e) in batch.iter().enumerate() {
+        keep[i] = seen.insert(e);
+    }
+    drop(seen);
+    batch
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
 }
 
 async fn write(store: &Store, entries: &[AuditEntry]) {
