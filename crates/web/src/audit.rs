@@ -9,11 +9,6 @@ use store::seam::PersonView;
 
 use crate::AppState;
 
-/// The relation's key in audit entries and on the privacy page.
-pub fn relation_key(r: Relation) -> &'static str {
-    r.as_str()
-}
-
 /// Records that `actor` saw `subjects`' `fields` in `org` (one entry for the whole page).
 pub async fn read(
     state: &AppState,
@@ -78,7 +73,7 @@ pub async fn person_viewed(
         state,
         org,
         actor,
-        relation_key(relation),
+        relation.as_str(),
         [view.id],
         &fields,
         purpose_of(relation),

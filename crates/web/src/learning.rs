@@ -527,10 +527,22 @@ pub async fn record_progress(
         return Err(AppError::Forbidden("done_by_the_activity"));
     }
     let enrollment = active_enrollment(state, user, ctx).await?;
-    let update = ProgressUpdate {
+    let update = time_or_done(ctx, &enrollment, activity.id, seconds, done);
+    Ok(state.progress.record(&ctx.course, update).await?)
+}
+
+/// Time on an activity (at most four hours count) and, when `done`, that it is done.
+fn time_or_done(
+    ctx: &CourseCtx,
+    enrollment: &Enrollment,
+    activity_id: ActivityId,
+    seconds: u32,
+    done: bool,
+) -> ProgressUpdate {
+    ProgressUpdate {
         organisation_id: ctx.org.id,
         enrollment_id: enrollment.id,
-        activity_id: activity.id,
+        activity_id,
         status: if done {
             ProgressStatus::Done
         } else {
@@ -539,8 +551,7 @@ pub async fn record_progress(
         score: None,
         attempt: false,
         seconds: seconds.min(4 * 3600),
-    };
-    Ok(state.progress.record(&ctx.course, update).await?)
+    }
 }
 
 /// At most this many progress changes in one [`record_progress_all`].
@@ -606,19 +617,7 @@ pub async fn record_progress_all(
     let enrollment = active_enrollment(state, user, ctx).await?;
     let updates = merged
         .into_iter()
-        .map(|(activity_id, seconds, done)| ProgressUpdate {
-            organisation_id: ctx.org.id,
-            enrollment_id: enrollment.id,
-            activity_id,
-            status: if done {
-                ProgressStatus::Done
-            } else {
-                ProgressStatus::InProgress
-            },
-            score: None,
-            attempt: false,
-            seconds: seconds.min(4 * 3600),
-        })
+        .map(|(activity, seconds, done)| time_or_done(ctx, &enrollment, activity, seconds, done))
         .collect();
     Ok(state.progress.record_all(&ctx.course, updates).await?)
 }

@@ -11,7 +11,7 @@ pub mod notice;
 pub mod ropa;
 mod vocabulary;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::{LazyLock, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -392,6 +392,9 @@ pub struct Registry {
     /// Visibility compiled for quick checks (built when parsed).
     #[serde(skip)]
     compiled: Vec<Vec<CompiledGrant>>,
+    /// [`Registry::content_hash`], worked out once when parsed.
+    #[serde(skip)]
+    content_hash: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -438,6 +441,7 @@ impl Registry {
             return Err(problems);
         }
         registry.compile();
+        registry.content_hash = registry.hash_content();
         Ok(registry)
     }
 
@@ -678,15 +682,17 @@ impl Registry {
             "not_personal": self.not_personal,
         });
         strip(&mut v);
-        let digest = Sha256::digest(canonical(&v).as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&canonical(&v))
     }
 
     /// A hash of the whole file's content as parsed (wording included), for the notice.
     pub fn content_hash(&self) -> String {
+        self.content_hash.clone()
+    }
+
+    fn hash_content(&self) -> String {
         let v = serde_json::to_value(self).unwrap_or_default();
-        let digest = Sha256::digest(canonical(&v).as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&canonical(&v))
     }
 
     pub fn field(&self, key: &str) -> Option<&Field> {
@@ -707,11 +713,6 @@ impl Registry {
 
     pub fn recipient(&self, key: &str) -> Option<&Recipient> {
         self.recipients.iter().find(|r| r.key == key)
-    }
-
-    /// Fields of `table`.
-    pub fn fields_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Field> + 'a {
-        self.fields.iter().filter(move |f| f.table() == table)
     }
 
     /// Whether `column` of `table` is declared: as personal data, or as not personal.
@@ -747,22 +748,13 @@ impl Registry {
             .then(|| Sight::For(&self.purposes[g.purpose]))
         })
     }
+}
 
-    /// Every (relation, field) pair the registry defines, with the condition it needs.
-    pub fn grants(&self) -> impl Iterator<Item = (&Field, &Grant)> {
-        self.fields
-            .iter()
-            .flat_map(|f| f.visible.iter().map(move |g| (f, g)))
-    }
-
-    /// Fields grouped by category, in registry order (for the notice and the record of processing).
-    pub fn by_category(&self) -> BTreeMap<&str, Vec<&Field>> {
-        let mut out: BTreeMap<&str, Vec<&Field>> = BTreeMap::new();
-        for f in &self.fields {
-            out.entry(f.category.as_str()).or_default().push(f);
-        }
-        out
-    }
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// JSON with object keys sorted, whatever the map type's order.
@@ -864,14 +856,6 @@ impl Relations {
 
     pub fn contains(self, r: Relation) -> bool {
         self.0 & (1 << (r as u16)) != 0
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    pub fn iter(self) -> impl Iterator<Item = Relation> {
-        Relation::ALL.into_iter().filter(move |r| self.contains(*r))
     }
 }
 
