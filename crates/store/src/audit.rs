@@ -6,8 +6,13 @@
 //! Changes are appended by [`append_change`] in the caller's transaction. Reads go to the
 //! [`AuditSink`], a task that appends everything waiting in one transaction per batch, at
 //! least every [`FLUSH_INTERVAL`], and on [`AuditSink::flush`].
+//!
+//! An entry keeps the list of subjects its hash covers; for finding entries by person it also
+//! names a subject set (content-addressed, stored once), so a page of fifty people shown again
+//! adds one row, not fifty. The sink remembers keys and sets it has stored and asks the database
+//! only about new ones.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -142,15 +147,63 @@ pub async fn append_change(db: &mut Db, entry: AuditEntry) -> Result<()> {
     if entry.subjects.is_empty() {
         return Ok(());
     }
-    append_all(db, std::slice::from_ref(&entry)).await
+    append_all(db, std::slice::from_ref(&entry), &Known::default())
+        .await
+        .map(drop)
 }
 
-/// The audit keys of `people`, created on first use. An actor who is not a person (a service
-/// account acting through an API token) is named by its own id: it has no privacy to keep.
-async fn keys_of(db: &mut Db, people: &[Uuid]) -> Result<HashMap<Uuid, Uuid>> {
-    let mut out = HashMap::with_capacity(people.len());
+/// Audit keys and subject sets known to be stored, so that a batch asks the database only
+/// about people and sets it has not met before. Keys never change once made (erasure deletes a
+/// key, and an entry queued before that keeps naming the deleted key, which identifies no one);
+/// sets are content-addressed. What a transaction found or made joins only after it commits.
+#[derive(Debug, Default)]
+struct Known {
+    keys: HashMap<Uuid, Uuid>,
+    sets: HashSet<Uuid>,
+}
+
+impl Known {
+    /// Beyond this many keys or sets the cache starts again (a few tens of MB at most).
+    const LIMIT: usize = 200_000;
+
+    fn absorb(&mut self, new: Known) {
+        if self.keys.len() + new.keys.len() > Self::LIMIT {
+            self.keys.clear();
+        }
+        if self.sets.len() + new.sets.len() > Self::LIMIT {
+            self.sets.clear();
+        }
+        self.keys.extend(new.keys);
+        self.sets.extend(new.sets);
+    }
+}
+
+/// The id of a subject set: the first 16 bytes of SHA-256 over its sorted, distinct keys.
+fn set_id(sorted: &[Uuid]) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"tavle-audit-subject-set-v1\0");
+    for k in sorted {
+        hasher.update(k.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut id = [0_u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    Uuid::from_bytes(id)
+}
+
+/// The audit keys of `people` not in `known`, created on first use. An actor who is not a
+/// person (a service account acting through an API token) is named by its own id: it has no
+/// privacy to keep.
+async fn keys_of(db: &mut Db, people: &[Uuid], known: &Known) -> Result<HashMap<Uuid, Uuid>> {
+    let unknown: Vec<Uuid> = people
+        .iter()
+        .filter(|p| !known.keys.contains_key(p))
+        .copied()
+        .collect();
+    let mut out = HashMap::with_capacity(unknown.len());
     let at = now();
-    for chunk in people.chunks(300) {
+    for chunk in unknown.chunks(300) {
         let persons: Vec<Uuid> = with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new("SELECT id FROM people WHERE id IN (");
             let mut list = q.separated(", ");
@@ -192,6 +245,49 @@ async fn keys_of(db: &mut Db, people: &[Uuid]) -> Result<HashMap<Uuid, Uuid>> {
     Ok(out)
 }
 
+/// Stores the sets of `sets` (id, sorted keys) that are neither in `known` nor in the database;
+/// returns the ids now known to be stored. A set another transaction is storing at the same
+/// moment is left to it (`ON CONFLICT DO NOTHING` waits for that one on PostgreSQL).
+async fn store_sets(
+    db: &mut Db,
+    sets: &BTreeMap<Uuid, Vec<Uuid>>,
+    known: &Known,
+) -> Result<HashSet<Uuid>> {
+    let unknown: Vec<(Uuid, &Vec<Uuid>)> = sets
+        .iter()
+        .filter(|(id, _)| !known.sets.contains(id))
+        .map(|(id, keys)| (*id, keys))
+        .collect();
+    for chunk in unknown.chunks(300) {
+        let new: Vec<Uuid> = with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO audit_subject_sets (set_id, size) ");
+            q.push_values(chunk, |mut b, (id, keys)| {
+                b.push_bind(*id)
+                    .push_bind(i64::try_from(keys.len()).unwrap_or(i64::MAX));
+            });
+            q.push(" ON CONFLICT (set_id) DO NOTHING RETURNING set_id");
+            q.build_query_scalar().fetch_all(&mut *c).await
+        })?;
+        let members: Vec<(Uuid, Uuid)> = chunk
+            .iter()
+            .filter(|(id, _)| new.contains(id))
+            .flat_map(|(id, keys)| keys.iter().map(move |k| (*k, *id)))
+            .collect();
+        // Two bound values a row, well under both backends' limits (an import names thousands).
+        for rows in members.chunks(2000) {
+            with_conn!(db, |c| {
+                let mut q =
+                    sqlx::QueryBuilder::new("INSERT INTO audit_set_members (subject_key, set_id) ");
+                q.push_values(rows, |mut b, (key, id)| {
+                    b.push_bind(*key).push_bind(*id);
+                });
+                q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+        }
+    }
+    Ok(unknown.into_iter().map(|(id, _)| id).collect())
+}
+
 /// A person's audit key, if they have one (nothing about them was logged otherwise).
 async fn key_of(db: &mut Db, person: PersonId) -> Result<Option<Uuid>> {
     Ok(with_conn!(db, |c| sqlx::query_scalar(
@@ -206,11 +302,22 @@ fn micros(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
 }
 
-/// Appends entries (to one or more chains) in `db`'s transaction. Keys are resolved first and
-/// each chain's head is then locked in chain order, so appends never deadlock each other.
-async fn append_all(db: &mut Db, entries: &[AuditEntry]) -> Result<()> {
+/// One entry ready to insert.
+struct Row {
+    content: EntryContent,
+    set: Uuid,
+    prev: String,
+    hash: String,
+}
+
+/// Appends entries (to one or more chains) in `db`'s transaction, asking the database only
+/// about keys and sets not in `known`; returns what it found or made, for the caller to add to
+/// `known` once the transaction has committed. Keys are resolved first and each chain's head
+/// is then locked in chain order, so appends never deadlock each other.
+async fn append_all(db: &mut Db, entries: &[AuditEntry], known: &Known) -> Result<Known> {
+    let mut found = Known::default();
     if entries.is_empty() {
-        return Ok(());
+        return Ok(found);
     }
     let mut people: Vec<Uuid> = entries
         .iter()
@@ -218,29 +325,54 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry]) -> Result<()> {
         .collect();
     people.sort_unstable();
     people.dedup();
-    let keys = keys_of(db, &people).await?;
-    let key = |p: &PersonId| keys.get(&p.0).copied().ok_or(StoreError::NotFound);
-    let mut chains: BTreeMap<Uuid, Vec<&AuditEntry>> = BTreeMap::new();
+    found.keys = keys_of(db, &people, known).await?;
+    let key = |p: &PersonId| {
+        found
+            .keys
+            .get(&p.0)
+            .or_else(|| known.keys.get(&p.0))
+            .copied()
+            .ok_or(StoreError::NotFound)
+    };
+    // Each entry's subjects in the order given (what its hash covers) and its set.
+    let mut sets: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    let mut named: Vec<(Vec<Uuid>, Uuid)> = Vec::with_capacity(entries.len());
     for e in entries {
-        chains.entry(e.chain()).or_default().push(e);
+        let mut subjects = Vec::with_capacity(e.subjects.len());
+        for s in &e.subjects {
+            let k = key(s)?;
+            if !subjects.contains(&k) {
+                subjects.push(k);
+            }
+        }
+        let mut sorted = subjects.clone();
+        sorted.sort_unstable();
+        let id = set_id(&sorted);
+        sets.entry(id).or_insert(sorted);
+        named.push((subjects, id));
+    }
+    let actors: Vec<Uuid> = entries
+        .iter()
+        .map(|e| key(&e.actor))
+        .collect::<Result<_>>()?;
+    found.sets = store_sets(db, &sets, known).await?;
+    let mut chains: BTreeMap<Uuid, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        chains.entry(e.chain()).or_default().push(i);
     }
     let at = now();
     for (chain, list) in chains {
         let (mut seq, mut prev) = lock_head(db, chain).await?;
-        for e in list {
-            let mut subjects = Vec::with_capacity(e.subjects.len());
-            for s in &e.subjects {
-                let k = key(s)?;
-                if !subjects.contains(&k) {
-                    subjects.push(k);
-                }
-            }
+        let mut rows = Vec::with_capacity(list.len());
+        for i in list {
+            let e = &entries[i];
+            let (subjects, set) = std::mem::take(&mut named[i]);
             seq += 1;
             let content = EntryContent {
                 organisation: chain,
                 seq,
                 at_micros: micros(at),
-                actor: key(&e.actor)?,
+                actor: actors[i],
                 action: e.action,
                 subjects,
                 relation: e.relation.clone(),
@@ -249,9 +381,14 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry]) -> Result<()> {
                 acting_organisation: e.acting_organisation.map(|o| o.0),
             };
             let hash = domain::audit::hash(&content, &prev);
-            insert(db, &content, at, &prev, &hash).await?;
-            prev = hash;
+            rows.push(Row {
+                content,
+                set,
+                prev: std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            });
         }
+        insert(db, &rows, at).await?;
         with_conn!(db, |c| sqlx::query(
             "UPDATE audit_heads SET seq = $2, hash = $3 WHERE organisation_id = $1"
         )
@@ -262,7 +399,7 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry]) -> Result<()> {
         .await
         .map(|r| r.rows_affected()))?;
     }
-    Ok(())
+    Ok(found)
 }
 
 /// The chain's last seq and hash, with its head row locked until the transaction ends
@@ -284,45 +421,38 @@ async fn lock_head(db: &mut Db, chain: Uuid) -> Result<(i64, String)> {
     Ok(head)
 }
 
-async fn insert(
-    db: &mut Db,
-    e: &EntryContent,
-    at: OffsetDateTime,
-    prev: &str,
-    hash: &str,
-) -> Result<()> {
-    let subjects = serde_json::to_string(&e.subjects).map_err(|_| StoreError::Corrupt("audit"))?;
-    let fields = serde_json::to_string(&e.fields).map_err(|_| StoreError::Corrupt("audit"))?;
-    with_conn!(db, |c| {
-        sqlx::query(
-        "INSERT INTO audit_entries (organisation_id, seq, at, actor_key, action, subjects, relation, \
-         fields, purpose, acting_organisation_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    )
-    .bind(e.organisation)
-    .bind(e.seq)
-    .bind(at)
-    .bind(e.actor)
-    .bind(e.action.as_str())
-    .bind(&subjects)
-    .bind(&e.relation)
-    .bind(&fields)
-    .bind(&e.purpose)
-    .bind(e.acting_organisation)
-    .bind(prev)
-    .bind(hash)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    // Three bound values a row, well under both backends' limits (an import names thousands).
-    for chunk in e.subjects.chunks(1000) {
+/// Inserts one chain's new entries, many to a statement.
+async fn insert(db: &mut Db, rows: &[Row], at: OffsetDateTime) -> Result<()> {
+    let mut encoded = Vec::with_capacity(rows.len());
+    for r in rows {
+        let subjects =
+            serde_json::to_string(&r.content.subjects).map_err(|_| StoreError::Corrupt("audit"))?;
+        let fields =
+            serde_json::to_string(&r.content.fields).map_err(|_| StoreError::Corrupt("audit"))?;
+        encoded.push((r, subjects, fields));
+    }
+    // Thirteen bound values a row, well under both backends' limits.
+    for chunk in encoded.chunks(100) {
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO audit_subjects (subject_key, organisation_id, seq) ",
+                "INSERT INTO audit_entries (organisation_id, seq, at, actor_key, action, subjects, \
+                 relation, fields, purpose, acting_organisation_id, prev_hash, hash, subject_set) ",
             );
-            q.push_values(chunk, |mut b, s| {
-                b.push_bind(*s).push_bind(e.organisation).push_bind(e.seq);
+            q.push_values(chunk, |mut b, (r, subjects, fields)| {
+                let e = &r.content;
+                b.push_bind(e.organisation)
+                    .push_bind(e.seq)
+                    .push_bind(at)
+                    .push_bind(e.actor)
+                    .push_bind(e.action.as_str())
+                    .push_bind(subjects.as_str())
+                    .push_bind(e.relation.as_str())
+                    .push_bind(fields.as_str())
+                    .push_bind(e.purpose.as_str())
+                    .push_bind(e.acting_organisation)
+                    .push_bind(r.prev.as_str())
+                    .push_bind(r.hash.as_str())
+                    .push_bind(r.set);
             });
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
@@ -370,6 +500,7 @@ impl AuditSink {
 }
 
 async fn run(store: Store, mut rx: mpsc::Receiver<Message>) {
+    let mut known = Known::default();
     let mut batch: Vec<AuditEntry> = Vec::with_capacity(BATCH);
     while let Some(first) = rx.recv().await {
         let mut waiting = Vec::new();
@@ -386,7 +517,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Message>) {
             }
         }
         let entries = coalesced(std::mem::take(&mut batch));
-        write(&store, &entries).await;
+        write(&store, &entries, &mut known).await;
         for reply in waiting {
             let _ = reply.send(());
         }
@@ -410,24 +541,29 @@ fn coalesced(batch: Vec<AuditEntry>) -> Vec<AuditEntry> {
         .collect()
 }
 
-async fn write(store: &Store, entries: &[AuditEntry]) {
+async fn write(store: &Store, entries: &[AuditEntry], known: &mut Known) {
     if entries.is_empty() {
         return;
     }
-    if let Err(e) = append_batch(store, entries).await {
-        tracing::warn!(error = %e, entries = entries.len(), "audit batch failed; appending one by one");
-        for entry in entries {
-            if let Err(e) = append_batch(store, std::slice::from_ref(entry)).await {
-                tracing::error!(error = %e, "an audit entry could not be appended");
+    match append_batch(store, entries, known).await {
+        Ok(found) => known.absorb(found),
+        Err(e) => {
+            tracing::warn!(error = %e, entries = entries.len(), "audit batch failed; appending one by one");
+            for entry in entries {
+                match append_batch(store, std::slice::from_ref(entry), known).await {
+                    Ok(found) => known.absorb(found),
+                    Err(e) => tracing::error!(error = %e, "an audit entry could not be appended"),
+                }
             }
         }
     }
 }
 
-async fn append_batch(store: &Store, entries: &[AuditEntry]) -> Result<()> {
+async fn append_batch(store: &Store, entries: &[AuditEntry], known: &Known) -> Result<Known> {
     let mut db = store.begin().await?;
-    append_all(&mut db, entries).await?;
-    db.commit().await
+    let found = append_all(&mut db, entries, known).await?;
+    db.commit().await?;
+    Ok(found)
 }
 
 /// The platform's signing key (DESIGN.md §3b).
@@ -711,10 +847,10 @@ pub async fn seen_by_others(
     };
     let rows: Vec<SeenRow> = with_conn!(db, |c| sqlx::query_as(
         "SELECT e.at, e.action, e.relation, o.name, e.fields, e.purpose \
-         FROM audit_subjects s \
-         JOIN audit_entries e ON e.organisation_id = s.organisation_id AND e.seq = s.seq \
+         FROM audit_set_members m \
+         JOIN audit_entries e ON e.subject_set = m.set_id \
          LEFT JOIN organisations o ON o.id = e.organisation_id \
-         WHERE s.subject_key = $1 AND e.actor_key <> $1 \
+         WHERE m.subject_key = $1 AND e.actor_key <> $1 \
          ORDER BY e.at DESC, e.seq DESC LIMIT CAST($2 AS BIGINT) OFFSET CAST($3 AS BIGINT)"
     )
     .bind(key)
@@ -815,9 +951,9 @@ pub async fn search(
         );
         q.push_bind(org.0);
         if let Some(k) = subject {
-            q.push(" AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.subject_key = ")
+            q.push(" AND e.subject_set IN (SELECT m.set_id FROM audit_set_members m WHERE m.subject_key = ")
                 .push_bind(k)
-                .push(" AND s.organisation_id = e.organisation_id AND s.seq = e.seq)");
+                .push(")");
         }
         if let Some(k) = actor {
             q.push(" AND e.actor_key = ").push_bind(k);

@@ -284,7 +284,6 @@ async fn verify_finds_edited_deleted_and_truncated_entries(app: TestApp) {
 
     // (c) The tail cut after the checkpoint, head and stored checkpoints made to fit: only the
     // checkpoint kept elsewhere shows it.
-    exec(&app, "DELETE FROM audit_subjects WHERE seq > 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
     exec(&app, "DELETE FROM audit_entries WHERE seq > 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
     exec(&app, "UPDATE audit_heads SET seq = 2, hash = (SELECT hash FROM audit_entries e WHERE e.organisation_id = audit_heads.organisation_id AND e.seq = 2) WHERE organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
     exec(&app, "DELETE FROM audit_checkpoints").await;

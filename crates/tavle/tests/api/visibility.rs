@@ -109,7 +109,7 @@ const DEFAULTS: &[(&[&str], &str)] = &[
             "organisations.dpo_email",
             "discussion_posts.deleted_at",
             "audit_keys.audit_key",
-            "audit_subjects.subject_key",
+            "audit_set_members.subject_key",
         ],
         "|",
     ),
