@@ -1,6 +1,7 @@
 //! The learning core's JSON API: courses and activities, enrollment, taking every kind of
 //! activity, completion and certificates, teaching, requirements, sharing, discussion and
-//! reports. Courses are made through the API in each test (no learning demo data is assumed).
+//! reports. Courses are made through the API in each test (no learning demo data is assumed);
+//! the helpers that make them are shared with `visibility.rs`.
 
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
@@ -31,10 +32,10 @@ both_backends!(
 
 const ORG: &str = "/api/v1/organisations/demo";
 
-const QUIZ: &str = "What does fire need?\n[x] Heat\n[x] Fuel\n[ ] Water\n> Take one away and it goes out.\n\nWhich extinguisher for an electrical fire?\n(x) CO2\n( ) Water";
+pub(crate) const QUIZ: &str = "What does fire need?\n[x] Heat\n[x] Fuel\n[ ] Water\n> Take one away and it goes out.\n\nWhich extinguisher for an electrical fire?\n(x) CO2\n( ) Water";
 const RIGHT: &str = "[[0,1],[0]]";
 
-fn right() -> Value {
+pub(crate) fn right() -> Value {
     serde_json::from_str(RIGHT).expect("answers")
 }
 
@@ -49,7 +50,7 @@ fn merged(mut base: Value, extra: Value) -> Value {
 
 /// Creates an open, self-enrollable course of the demo organisation; returns its id and the
 /// id of its first module.
-async fn course(admin: &Api, extra: Value) -> (String, String) {
+pub(crate) async fn course(admin: &Api, extra: Value) -> (String, String) {
     let body = merged(
         json!({"title": "Brannvern", "status": "open", "self_enrollment": true}),
         extra,
@@ -66,7 +67,7 @@ async fn course(admin: &Api, extra: Value) -> (String, String) {
 }
 
 /// Adds a required activity; returns its id.
-async fn activity(admin: &Api, course: &str, module: &str, extra: Value) -> String {
+pub(crate) async fn activity(admin: &Api, course: &str, module: &str, extra: Value) -> String {
     let body = merged(
         json!({"module_id": module, "title": "Aktivitet", "required": true}),
         extra,
@@ -78,7 +79,7 @@ async fn activity(admin: &Api, course: &str, module: &str, extra: Value) -> Stri
     a["id"].as_str().expect("activity id").to_owned()
 }
 
-async fn content(admin: &Api, course: &str, module: &str) -> String {
+pub(crate) async fn content(admin: &Api, course: &str, module: &str) -> String {
     activity(
         admin,
         course,
@@ -88,14 +89,14 @@ async fn content(admin: &Api, course: &str, module: &str) -> String {
     .await
 }
 
-async fn enroll(api: &Api, course: &str) {
+pub(crate) async fn enroll(api: &Api, course: &str) {
     let (status, e) = api
         .post(&format!("{ORG}/courses/{course}/enrollment"), json!({}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{e}");
 }
 
-async fn done(api: &Api, course: &str, activity: &str) -> Value {
+pub(crate) async fn done(api: &Api, course: &str, activity: &str) -> Value {
     let (status, p) = api
         .post(
             &format!("{ORG}/courses/{course}/activities/{activity}/progress"),
@@ -107,7 +108,7 @@ async fn done(api: &Api, course: &str, activity: &str) -> Value {
 }
 
 /// Posts a multipart form with the API client's session and CSRF header.
-async fn upload(api: &Api, path: &str, form: Form) -> (StatusCode, Value) {
+pub(crate) async fn upload(api: &Api, path: &str, form: Form) -> (StatusCode, Value) {
     let r = api
         .browser
         .client
@@ -122,11 +123,11 @@ async fn upload(api: &Api, path: &str, form: Form) -> (StatusCode, Value) {
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-fn file(bytes: Vec<u8>, name: &str) -> Form {
+pub(crate) fn file(bytes: Vec<u8>, name: &str) -> Form {
     Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()))
 }
 
-async fn fetch(api: &Api, path: &str) -> (StatusCode, String, String, Vec<u8>) {
+pub(crate) async fn fetch(api: &Api, path: &str) -> (StatusCode, String, String, Vec<u8>) {
     let r = api.browser.get(path).await;
     let status = r.status();
     let header = |name: &str| {
