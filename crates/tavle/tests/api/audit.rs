@@ -307,4 +307,44 @@ both_backends!(
     the_dpo_searches_by_person_and_others_get_404,
     the_pages_show_the_person_and_the_dpo_the_log,
     verify_finds_edited_deleted_and_truncated_entries,
+    a_list_page_shown_again_adds_an_entry_but_no_subject_rows,
 );
+
+/// A list page shown again names the same subject set: one more entry, no more set rows, and
+/// each person on it finds both entries.
+async fn a_list_page_shown_again_adds_an_entry_but_no_subject_rows(app: TestApp) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let entries = "SELECT COUNT(*) FROM audit_entries";
+    let sets = "SELECT COUNT(*) FROM audit_subject_sets";
+    let members = "SELECT COUNT(*) FROM audit_set_members";
+    let before = count(&app, entries).await;
+    let (status, list) = admin.get("/api/v1/organisations/demo/people").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let mut first = (0, 0, 0);
+    eventually(async || {
+        first = (
+            count(&app, entries).await,
+            count(&app, sets).await,
+            count(&app, members).await,
+        );
+        // Entries first: once the batch shows there, its sets and members are all there too.
+        first.0 > before
+    })
+    .await;
+    // Past the flush interval, so the second read is not merged with the first.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (status, _) = admin.get("/api/v1/organisations/demo/people").await;
+    assert_eq!(status, StatusCode::OK);
+    eventually(async || count(&app, entries).await == first.0 + 1).await;
+    assert_eq!(count(&app, sets).await, first.1, "no new set");
+    assert_eq!(count(&app, members).await, first.2, "no new members");
+    let me = app.api_login("ansatt@demo.tavle.no").await;
+    let (_, log) = me.get("/api/v1/me/access-log").await;
+    let listed = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|e| e["relation"] == "org_admin" && e["action"] == "read")
+        .count();
+    assert_eq!(listed, 2, "{log}");
+}

@@ -419,6 +419,7 @@ pub struct CourseDetail {
     course: CourseDto,
     access: AccessDto,
     modules: Vec<ModuleDto>,
+    /// The course's teachers and course admins: only for its editors (empty for others).
     staff: Vec<StaffDto>,
     /// Organisations the course is shared with (its editors only).
     shares: Vec<ShareDto>,
@@ -453,8 +454,14 @@ async fn course_detail(
     let modules = courses::modules(&mut db, org, id).await?;
     let activities = courses::activities(&mut db, org, id).await?;
     let mine = seam::my_enrollment(&mut db, &user.actor, &ctx.course).await?;
-    let staff = seam::course_staff(&mut db, &ctx.course).await?;
     let edit = ctx.access.can_edit();
+    // Who teaches a course is the administration's to see (the registry's `course_staff.role`):
+    // the course's editors get its staff, as on the editor page.
+    let staff = if edit {
+        seam::course_staff(&mut db, &ctx.course).await?
+    } else {
+        Vec::new()
+    };
     let shares = if edit {
         courses::shares(&mut db, org, id).await?
     } else {
