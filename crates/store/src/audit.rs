@@ -7,12 +7,14 @@
 //! [`AuditSink`], a task that appends everything waiting in one transaction per batch, at
 //! least every [`FLUSH_INTERVAL`], and on [`AuditSink::flush`].
 //!
-//! An entry keeps the list of subjects its hash covers; for finding entries by person it also
-//! names a subject set (content-addressed, stored once), so a page of fifty people shown again
-//! adds one row, not fifty. The sink remembers keys and sets it has stored and asks the database
-//! only about new ones.
+//! An entry names its subjects through a subject list (their keys in order, content-addressed,
+//! stored once with a member row per key for finding entries by person), so a page of fifty
+//! people shown again adds one small row, not fifty. The entry's hash covers the keys. The sink
+//! remembers the keys and lists it has stored and asks the database only about new ones.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -158,8 +160,8 @@ pub async fn append_change(db: &mut Db, entry: AuditEntry) -> Result<()> {
 /// sets are content-addressed. What a transaction found or made joins only after it commits.
 #[derive(Debug, Default)]
 struct Known {
-    keys: HashMap<Uuid, Uuid>,
-    sets: HashSet<Uuid>,
+    keys: FxHashMap<Uuid, Uuid>,
+    sets: FxHashSet<Uuid>,
 }
 
 impl Known {
@@ -178,14 +180,13 @@ impl Known {
     }
 }
 
-/// The id of a subject set: the first 16 bytes of SHA-256 over its sorted, distinct keys.
-fn set_id(sorted: &[Uuid]) -> Uuid {
+/// The id of a subject list: the first 16 bytes of SHA-256 over its keys in order (a page
+/// shows its people in the same order each time).
+fn set_id(keys: &[u8]) -> Uuid {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(b"tavle-audit-subject-set-v1\0");
-    for k in sorted {
-        hasher.update(k.as_bytes());
-    }
+    hasher.update(keys);
     let digest = hasher.finalize();
     let mut id = [0_u8; 16];
     id.copy_from_slice(&digest[..16]);
@@ -195,13 +196,8 @@ fn set_id(sorted: &[Uuid]) -> Uuid {
 /// The audit keys of `people` not in `known`, created on first use. An actor who is not a
 /// person (a service account acting through an API token) is named by its own id: it has no
 /// privacy to keep.
-async fn keys_of(db: &mut Db, people: &[Uuid], known: &Known) -> Result<HashMap<Uuid, Uuid>> {
-    let unknown: Vec<Uuid> = people
-        .iter()
-        .filter(|p| !known.keys.contains_key(p))
-        .copied()
-        .collect();
-    let mut out = HashMap::with_capacity(unknown.len());
+async fn keys_of(db: &mut Db, unknown: &[Uuid]) -> Result<FxHashMap<Uuid, Uuid>> {
+    let mut out = FxHashMap::default();
     let at = now();
     for chunk in unknown.chunks(300) {
         let persons: Vec<Uuid> = with_conn!(db, |c| {
@@ -245,33 +241,35 @@ async fn keys_of(db: &mut Db, people: &[Uuid], known: &Known) -> Result<HashMap<
     Ok(out)
 }
 
-/// Stores the sets of `sets` (id, sorted keys) that are neither in `known` nor in the database;
-/// returns the ids now known to be stored. A set another transaction is storing at the same
-/// moment is left to it (`ON CONFLICT DO NOTHING` waits for that one on PostgreSQL).
+/// Stores the subject lists of `sets` (id → keys, 16 bytes each) that are neither in `known`
+/// nor in the database, with a member row per key; returns the ids now known to be stored. A
+/// list another transaction is storing at the same moment is left to it (`ON CONFLICT DO
+/// NOTHING` waits for that one on PostgreSQL).
 async fn store_sets(
     db: &mut Db,
-    sets: &BTreeMap<Uuid, Vec<Uuid>>,
+    sets: &BTreeMap<Uuid, Vec<u8>>,
     known: &Known,
-) -> Result<HashSet<Uuid>> {
-    let unknown: Vec<(Uuid, &Vec<Uuid>)> = sets
+) -> Result<FxHashSet<Uuid>> {
+    let unknown: Vec<(Uuid, &[u8])> = sets
         .iter()
         .filter(|(id, _)| !known.sets.contains(id))
-        .map(|(id, keys)| (*id, keys))
+        .map(|(id, keys)| (*id, keys.as_slice()))
         .collect();
-    for chunk in unknown.chunks(300) {
-        let new: Vec<Uuid> = with_conn!(db, |c| {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO audit_subject_sets (set_id, size) ");
+    for chunk in unknown.chunks(200) {
+        let new: FxHashSet<Uuid> = with_conn!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO audit_subject_sets (set_id, keys) ");
             q.push_values(chunk, |mut b, (id, keys)| {
-                b.push_bind(*id)
-                    .push_bind(i64::try_from(keys.len()).unwrap_or(i64::MAX));
+                b.push_bind(*id).push_bind(*keys);
             });
             q.push(" ON CONFLICT (set_id) DO NOTHING RETURNING set_id");
-            q.build_query_scalar().fetch_all(&mut *c).await
-        })?;
+            q.build_query_scalar::<Uuid>().fetch_all(&mut *c).await
+        })?
+        .into_iter()
+        .collect();
         let members: Vec<(Uuid, Uuid)> = chunk
             .iter()
             .filter(|(id, _)| new.contains(id))
-            .flat_map(|(id, keys)| keys.iter().map(move |k| (*k, *id)))
+            .flat_map(|(id, keys)| keys.chunks_exact(16).map(move |k| (key_from(k), *id)))
             .collect();
         // Two bound values a row, well under both backends' limits (an import names thousands).
         for rows in members.chunks(2000) {
@@ -281,11 +279,21 @@ async fn store_sets(
                 q.push_values(rows, |mut b, (key, id)| {
                     b.push_bind(*key).push_bind(*id);
                 });
+                q.push(" ON CONFLICT DO NOTHING");
                 q.build().execute(&mut *c).await.map(|r| r.rows_affected())
             })?;
         }
     }
     Ok(unknown.into_iter().map(|(id, _)| id).collect())
+}
+
+fn key_from(bytes: &[u8]) -> Uuid {
+    Uuid::from_slice(bytes).unwrap_or_default()
+}
+
+/// The keys of a stored subject list.
+fn keys_from(bytes: &[u8]) -> Vec<Uuid> {
+    bytes.chunks_exact(16).map(key_from).collect()
 }
 
 /// A person's audit key, if they have one (nothing about them was logged otherwise).
@@ -319,13 +327,14 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry], known: &Known) -> Resul
     if entries.is_empty() {
         return Ok(found);
     }
-    let mut people: Vec<Uuid> = entries
+    let mut unknown: Vec<Uuid> = entries
         .iter()
         .flat_map(|e| std::iter::once(e.actor.0).chain(e.subjects.iter().map(|s| s.0)))
+        .filter(|p| !known.keys.contains_key(p))
         .collect();
-    people.sort_unstable();
-    people.dedup();
-    found.keys = keys_of(db, &people, known).await?;
+    unknown.sort_unstable();
+    unknown.dedup();
+    found.keys = keys_of(db, &unknown).await?;
     let key = |p: &PersonId| {
         found
             .keys
@@ -334,21 +343,22 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry], known: &Known) -> Resul
             .copied()
             .ok_or(StoreError::NotFound)
     };
-    // Each entry's subjects in the order given (what its hash covers) and its set.
-    let mut sets: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    // Each entry's subjects in the order given (what its hash covers) and their list.
+    let mut sets: BTreeMap<Uuid, Vec<u8>> = BTreeMap::new();
     let mut named: Vec<(Vec<Uuid>, Uuid)> = Vec::with_capacity(entries.len());
     for e in entries {
         let mut subjects = Vec::with_capacity(e.subjects.len());
+        let mut bytes = Vec::with_capacity(16 * e.subjects.len());
+        let mut seen = FxHashSet::default();
         for s in &e.subjects {
             let k = key(s)?;
-            if !subjects.contains(&k) {
+            if seen.insert(k) {
                 subjects.push(k);
+                bytes.extend_from_slice(k.as_bytes());
             }
         }
-        let mut sorted = subjects.clone();
-        sorted.sort_unstable();
-        let id = set_id(&sorted);
-        sets.entry(id).or_insert(sorted);
+        let id = set_id(&bytes);
+        sets.entry(id).or_insert(bytes);
         named.push((subjects, id));
     }
     let actors: Vec<Uuid> = entries
@@ -421,38 +431,35 @@ async fn lock_head(db: &mut Db, chain: Uuid) -> Result<(i64, String)> {
     Ok(head)
 }
 
-/// Inserts one chain's new entries, many to a statement.
+/// Inserts one chain's new entries, many to a statement. Their subjects are in their lists.
 async fn insert(db: &mut Db, rows: &[Row], at: OffsetDateTime) -> Result<()> {
     let mut encoded = Vec::with_capacity(rows.len());
     for r in rows {
-        let subjects =
-            serde_json::to_string(&r.content.subjects).map_err(|_| StoreError::Corrupt("audit"))?;
         let fields =
             serde_json::to_string(&r.content.fields).map_err(|_| StoreError::Corrupt("audit"))?;
-        encoded.push((r, subjects, fields));
+        encoded.push((r, fields));
     }
-    // Thirteen bound values a row, well under both backends' limits.
+    // Twelve bound values a row, well under both backends' limits.
     for chunk in encoded.chunks(100) {
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO audit_entries (organisation_id, seq, at, actor_key, action, subjects, \
-                 relation, fields, purpose, acting_organisation_id, prev_hash, hash, subject_set) ",
+                "INSERT INTO audit_entries (organisation_id, seq, at, actor_key, action, \
+                 subject_set, relation, fields, purpose, acting_organisation_id, prev_hash, hash) ",
             );
-            q.push_values(chunk, |mut b, (r, subjects, fields)| {
+            q.push_values(chunk, |mut b, (r, fields)| {
                 let e = &r.content;
                 b.push_bind(e.organisation)
                     .push_bind(e.seq)
                     .push_bind(at)
                     .push_bind(e.actor)
                     .push_bind(e.action.as_str())
-                    .push_bind(subjects.as_str())
+                    .push_bind(r.set)
                     .push_bind(e.relation.as_str())
                     .push_bind(fields.as_str())
                     .push_bind(e.purpose.as_str())
                     .push_bind(e.acting_organisation)
                     .push_bind(r.prev.as_str())
-                    .push_bind(r.hash.as_str())
-                    .push_bind(r.set);
+                    .push_bind(r.hash.as_str());
             });
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
@@ -529,7 +536,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Message>) {
 /// or opened in several tabs), and the log records it once, at the first time.
 fn coalesced(batch: Vec<AuditEntry>) -> Vec<AuditEntry> {
     let mut keep = vec![true; batch.len()];
-    let mut seen = std::collections::HashSet::with_capacity(batch.len());
+    let mut seen = FxHashSet::default();
     for (i, e) in batch.iter().enumerate() {
         keep[i] = seen.insert(e);
     }
@@ -732,7 +739,8 @@ type EntryRow = (
     OffsetDateTime,
     Uuid,
     String,
-    String,
+    Option<String>,
+    Option<Vec<u8>>,
     String,
     String,
     String,
@@ -774,18 +782,22 @@ pub async fn verify(
     let mut verifier = Verifier::new(anchors);
     let mut after = 0_i64;
     loop {
-        let rows: Vec<EntryRow> = with_conn!(db, |c| sqlx::query_as(
-            "SELECT seq, at, actor_key, action, subjects, relation, fields, purpose, \
-             acting_organisation_id, prev_hash, hash FROM audit_entries \
-             WHERE organisation_id = $1 AND seq > $2 ORDER BY seq LIMIT 1000"
+        let rows: Vec<EntryRow> =
+            with_conn!(db, |c| {
+                sqlx::query_as(
+            "SELECT e.seq, e.at, e.actor_key, e.action, e.subjects, s.keys, e.relation, e.fields, \
+             e.purpose, e.acting_organisation_id, e.prev_hash, e.hash FROM audit_entries e \
+             LEFT JOIN audit_subject_sets s ON s.set_id = e.subject_set \
+             WHERE e.organisation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT 1000"
         )
         .bind(chain)
         .bind(after)
         .fetch_all(&mut *c)
-        .await)?;
+        .await
+            })?;
         let Some(last) = rows.last() else { break };
         after = last.0;
-        for (seq, at, actor, action, subjects, relation, fields, purpose, acting, prev, hash) in
+        for (seq, at, actor, action, own, listed, relation, fields, purpose, acting, prev, hash) in
             rows
         {
             // A value that no longer parses was edited: it cannot hash as before.
@@ -795,7 +807,7 @@ pub async fn verify(
                 at_micros: micros(at),
                 actor,
                 action: Action::parse(&action).unwrap_or(Action::Read),
-                subjects: serde_json::from_str(&subjects).unwrap_or_default(),
+                subjects: subjects_of(own.as_deref(), listed.as_deref()).unwrap_or_default(),
                 relation,
                 fields: serde_json::from_str(&fields).unwrap_or_else(|_| vec![fields]),
                 purpose,
@@ -911,10 +923,20 @@ type LogRow = (
     Uuid,
     String,
     String,
-    String,
+    Option<String>,
+    Option<Vec<u8>>,
     String,
     String,
 );
+
+/// An entry's subjects: its own list (entries from before subject lists) or its stored list's.
+fn subjects_of(own: Option<&str>, listed: Option<&[u8]>) -> Option<Vec<Uuid>> {
+    match (own, listed) {
+        (Some(json), _) => serde_json::from_str(json).ok(),
+        (None, Some(keys)) if keys.len() % 16 == 0 => Some(keys_from(keys)),
+        _ => None,
+    }
+}
 
 /// An organisation's log, newest first, filtered by `search`. A person who has no audit key
 /// was never logged, so searching for them finds nothing.
@@ -946,8 +968,9 @@ pub async fn search(
         .map(|d| d.midnight().assume_utc());
     let rows: Vec<LogRow> = with_conn!(db, |c| {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT e.seq, e.at, e.actor_key, e.action, e.relation, e.subjects, e.fields, e.purpose \
-             FROM audit_entries e WHERE e.organisation_id = ",
+            "SELECT e.seq, e.at, e.actor_key, e.action, e.relation, e.subjects, s.keys, e.fields, \
+             e.purpose FROM audit_entries e \
+             LEFT JOIN audit_subject_sets s ON s.set_id = e.subject_set WHERE e.organisation_id = ",
         );
         q.push_bind(org.0);
         if let Some(k) = subject {
@@ -976,9 +999,9 @@ pub async fn search(
     })?;
     let mut parsed = Vec::with_capacity(rows.len());
     let mut keys: Vec<Uuid> = Vec::new();
-    for (seq, at, actor, action, relation, subjects, fields, purpose) in rows {
-        let subjects: Vec<Uuid> = serde_json::from_str(&subjects)
-            .map_err(|_| StoreError::Corrupt("audit_entries.subjects"))?;
+    for (seq, at, actor, action, relation, own, listed, fields, purpose) in rows {
+        let subjects = subjects_of(own.as_deref(), listed.as_deref())
+            .ok_or(StoreError::Corrupt("audit_entries.subjects"))?;
         keys.push(actor);
         keys.extend(&subjects);
         parsed.push((seq, at, actor, action, relation, subjects, fields, purpose));

@@ -1,13 +1,17 @@
--- Entries name their subjects through a subject set: a list page shown again names the same set,
--- so "entries naming person X" costs one member row per distinct group of people, not one row
--- per subject per entry. An entry's `subjects` column stays the list its hash covers; the sets
--- are the index for finding entries by person. A set's id is the first 16 bytes of SHA-256 over
--- its sorted audit keys (store::audit::set_id); sets made here for earlier entries have random
--- ids, one per entry.
+-- Entries name their subjects through a subject list stored once: the audit keys of the people an
+-- entry names, in the order it names them, content-addressed (the id is the first 16 bytes of
+-- SHA-256 over the keys, `store::audit::set_id`). A list page shown again names the same list, so
+-- it adds one small entry row, and finding a person's entries costs one member row per distinct
+-- list, not one row per subject per entry. The entry's hash covers the keys, so editing a stored
+-- list shows as edited entries in `tavle audit verify`.
+--
+-- Entries written before keep their own `subjects` (JSON) and get a list of their own with a
+-- random id and no `keys`, which only serves the look-up by person.
 
 CREATE TABLE audit_subject_sets (
     set_id UUID PRIMARY KEY NOT NULL,
-    size   INTEGER NOT NULL CHECK (size >= 1)
+    -- The keys, 16 bytes each, in order; NULL for the lists made here for earlier entries.
+    keys   BYTEA
 );
 
 -- Keyed by the subject first: a person's "who has seen my data" spans every organisation's chain.
@@ -17,15 +21,13 @@ CREATE TABLE audit_set_members (
     PRIMARY KEY (subject_key, set_id)
 );
 
+-- New entries keep their subjects in their list.
+ALTER TABLE audit_entries ALTER COLUMN subjects DROP NOT NULL;
 ALTER TABLE audit_entries ADD COLUMN subject_set UUID;
-
 UPDATE audit_entries SET subject_set = gen_random_uuid();
+ALTER TABLE audit_entries ALTER COLUMN subject_set SET NOT NULL;
 
-INSERT INTO audit_subject_sets (set_id, size)
-SELECT e.subject_set, COUNT(*)
-FROM audit_entries e
-JOIN audit_subjects s ON s.organisation_id = e.organisation_id AND s.seq = e.seq
-GROUP BY e.subject_set;
+INSERT INTO audit_subject_sets (set_id, keys) SELECT subject_set, NULL FROM audit_entries;
 
 INSERT INTO audit_set_members (subject_key, set_id)
 SELECT DISTINCT s.subject_key, e.subject_set

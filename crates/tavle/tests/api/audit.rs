@@ -281,6 +281,32 @@ async fn verify_finds_edited_deleted_and_truncated_entries(app: TestApp) {
     exec(&app, "UPDATE audit_entries SET purpose = 'administration' WHERE seq = 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo')").await;
     let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
     assert!(ok, "{out}");
+    // (a) The people an entry names, edited in its stored subject list.
+    let mut db = app.store.conn().await.expect("conn");
+    let (set, keys): (uuid::Uuid, Vec<u8>) = store::with_conn!(db, |c| sqlx::query_as(
+        "SELECT set_id, keys FROM audit_subject_sets WHERE set_id = (SELECT subject_set FROM audit_entries WHERE seq = 2 AND organisation_id = (SELECT id FROM organisations WHERE slug = 'demo'))"
+    )
+    .fetch_one(&mut *c)
+    .await)
+    .expect("subject list");
+    let set_keys = async |db: &mut store::Db, keys: Option<Vec<u8>>| {
+        store::with_conn!(db, |c| sqlx::query(
+            "UPDATE audit_subject_sets SET keys = $1 WHERE set_id = $2"
+        )
+        .bind(keys.clone())
+        .bind(set)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))
+        .expect("update")
+    };
+    set_keys(&mut db, Some(vec![0; 16])).await;
+    let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
+    assert!(!ok && out.contains("entry 2 edited"), "{out}");
+    set_keys(&mut db, Some(keys)).await;
+    drop(db);
+    let (ok, out) = tavle(&app, &["audit", "verify", "--org", "demo"]);
+    assert!(ok, "{out}");
 
     // (c) The tail cut after the checkpoint, head and stored checkpoints made to fit: only the
     // checkpoint kept elsewhere shows it.

@@ -224,6 +224,7 @@ const DEFAULTS: &[(&[&str], &str)] = &[
             "files.uploaded_by",
             "audit_entries.actor_key",
             "audit_entries.subjects",
+            "audit_subject_sets.keys",
             "audit_entries.at",
             "audit_entries.action",
             "audit_entries.relation",
