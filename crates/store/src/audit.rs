@@ -66,7 +66,7 @@ pub const PLATFORM_CHAIN: Uuid = Uuid::nil();
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
 
 /// At most this many entries share a transaction.
-const BATCH: usize = 512;
+const BATCH: usize = 2048;
 
 /// One access to append.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -162,11 +162,16 @@ pub async fn append_change(db: &mut Db, entry: AuditEntry) -> Result<()> {
 struct Known {
     keys: FxHashMap<Uuid, Uuid>,
     sets: FxHashSet<Uuid>,
+    /// The people of a page seen before → their keys and their stored list's id.
+    lists: FxHashMap<Vec<PersonId>, (Vec<Uuid>, Uuid)>,
 }
 
 impl Known {
     /// Beyond this many keys or sets the cache starts again (a few tens of MB at most).
     const LIMIT: usize = 200_000;
+
+    /// Beyond this many lists of people (each up to a page) that cache starts again.
+    const LISTS: usize = 10_000;
 
     fn absorb(&mut self, new: Known) {
         if self.keys.len() + new.keys.len() > Self::LIMIT {
@@ -175,8 +180,12 @@ impl Known {
         if self.sets.len() + new.sets.len() > Self::LIMIT {
             self.sets.clear();
         }
+        if self.lists.len() + new.lists.len() > Self::LISTS {
+            self.lists.clear();
+        }
         self.keys.extend(new.keys);
         self.sets.extend(new.sets);
+        self.lists.extend(new.lists);
     }
 }
 
@@ -327,9 +336,17 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry], known: &Known) -> Resul
     if entries.is_empty() {
         return Ok(found);
     }
+    let listed = |e: &AuditEntry| known.lists.get(&e.subjects);
     let mut unknown: Vec<Uuid> = entries
         .iter()
-        .flat_map(|e| std::iter::once(e.actor.0).chain(e.subjects.iter().map(|s| s.0)))
+        .flat_map(|e| {
+            let subjects = if listed(e).is_some() {
+                &[][..]
+            } else {
+                &e.subjects[..]
+            };
+            std::iter::once(e.actor.0).chain(subjects.iter().map(|s| s.0))
+        })
         .filter(|p| !known.keys.contains_key(p))
         .collect();
     unknown.sort_unstable();
@@ -347,6 +364,10 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry], known: &Known) -> Resul
     let mut sets: BTreeMap<Uuid, Vec<u8>> = BTreeMap::new();
     let mut named: Vec<(Vec<Uuid>, Uuid)> = Vec::with_capacity(entries.len());
     for e in entries {
+        if let Some((subjects, id)) = listed(e) {
+            named.push((subjects.clone(), *id));
+            continue;
+        }
         let mut subjects = Vec::with_capacity(e.subjects.len());
         let mut bytes = Vec::with_capacity(16 * e.subjects.len());
         let mut seen = FxHashSet::default();
@@ -359,6 +380,9 @@ async fn append_all(db: &mut Db, entries: &[AuditEntry], known: &Known) -> Resul
         }
         let id = set_id(&bytes);
         sets.entry(id).or_insert(bytes);
+        found
+            .lists
+            .insert(e.subjects.clone(), (subjects.clone(), id));
         named.push((subjects, id));
     }
     let actors: Vec<Uuid> = entries
@@ -481,7 +505,7 @@ pub struct AuditSink {
 impl AuditSink {
     /// Starts the task on the current runtime.
     pub fn spawn(store: Store) -> Self {
-        let (tx, rx) = mpsc::channel(8 * BATCH);
+        let (tx, rx) = mpsc::channel(4 * BATCH);
         tokio::spawn(run(store, rx));
         Self { tx }
     }
@@ -782,9 +806,8 @@ pub async fn verify(
     let mut verifier = Verifier::new(anchors);
     let mut after = 0_i64;
     loop {
-        let rows: Vec<EntryRow> =
-            with_conn!(db, |c| {
-                sqlx::query_as(
+        let rows: Vec<EntryRow> = with_conn!(db, |c| {
+            sqlx::query_as(
             "SELECT e.seq, e.at, e.actor_key, e.action, e.subjects, s.keys, e.relation, e.fields, \
              e.purpose, e.acting_organisation_id, e.prev_hash, e.hash FROM audit_entries e \
              LEFT JOIN audit_subject_sets s ON s.set_id = e.subject_set \
@@ -794,7 +817,7 @@ pub async fn verify(
         .bind(after)
         .fetch_all(&mut *c)
         .await
-            })?;
+        })?;
         let Some(last) = rows.last() else { break };
         after = last.0;
         for (seq, at, actor, action, own, listed, relation, fields, purpose, acting, prev, hash) in
