@@ -269,13 +269,17 @@ pub async fn create_person(
     admin_only(actor, org)?;
     let today = today();
     let mut errors = FieldErrors::new();
-    // Every field at once; the birth date is checked against the minimum age by `admit`.
+    // Every field at once; the birth date (when it parses) is checked against the minimum age
+    // by `admit`, whatever else is wrong.
     let new_person = errors.merge(person.validate(None, today));
     let terms = errors.merge(membership.validate(today));
-    if let Some(p) = &new_person
-        && let Err(AppError::Invalid(age)) = admit(state, org, p.birth, channel).await
+    if let Ok(birth) = domain::person::parse_birth(&person.birth_date)
+        && let Err(e) = admit(state, org, birth, channel).await
     {
-        errors.0.extend(age.0);
+        match e {
+            AppError::Invalid(age) => errors.0.extend(age.0),
+            other => return Err(other),
+        }
     }
     let (Some(new_person), Some(terms)) = (new_person, terms) else {
         return Err(errors.into());
