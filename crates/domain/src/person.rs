@@ -695,6 +695,8 @@ mod tests {
         assert_eq!(parse_birth(""), Ok(None));
         assert_eq!(parse_birth("1850"), Err("invalid_date"));
         assert_eq!(parse_birth("20100"), Err("invalid_date"));
+        // A national identity number is no birth date: age is never read from one.
+        assert_eq!(parse_birth("17051012345"), Err("invalid_date"));
         let input = NewPersonInput {
             given_name: "A".into(),
             family_name: "B".into(),

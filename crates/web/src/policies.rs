@@ -810,3 +810,100 @@ pub fn who_accepts(tr: Tr, terms: &Terms) -> String {
         tr.fill("policies.who.optional", &[("who", &who)])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::policy::Audience;
+    use domain::registry::notice::Notice;
+
+    /// The catalogue keys the notice's Markdown snapshot asks for exist in both complete
+    /// languages, and so do the labels of every code a policy page shows.
+    #[test]
+    fn the_snapshot_wording_and_every_policy_label_are_in_the_catalogue() {
+        let controller = Controller {
+            name: "Demo *kommune*".into(),
+            kind: domain::org::OrganisationKind::PublicBody,
+            contact_email: Some("post@x.no".into()),
+            dpo_name: None,
+            dpo_email: None,
+        };
+        let today = time::macros::date!(2026 - 12 - 01);
+        for lang in [Language::Nb, Language::En] {
+            let tr = Tr::new(lang);
+            let asked = std::cell::RefCell::new(Vec::new());
+            let look = |key: &str| {
+                asked.borrow_mut().push(key.to_owned());
+                tr.get(key).to_owned()
+            };
+            let notice = Notice::generate(registry(), &controller, &[], lang, today, &look);
+            let markdown = policy::notice_markdown(&notice, &look);
+            assert!(markdown.contains("Demo \\*kommune\\*"), "names are escaped");
+            let mut wanted: Vec<String> = asked.borrow().clone();
+            wanted.extend(PolicyKind::ALL.map(|k| format!("policy_kind.{}", k.as_str())));
+            wanted.extend(Audience::ALL.map(|a| format!("policy_audience.{}", a.as_str())));
+            wanted.extend(VersionStatus::ALL.map(|s| format!("policy_status.{}", s.as_str())));
+            wanted.extend(
+                ["received", "in_progress", "completed", "cancelled"]
+                    .map(|s| format!("deletion_request.status_{s}")),
+            );
+            wanted.extend(
+                [
+                    DeletionReason::PolicyRefused,
+                    DeletionReason::ConsentWithdrawn,
+                ]
+                .map(|r| format!("deletion_request.reason_{}", r.as_str())),
+            );
+            wanted.extend(
+                [Group::Employee, Group::Student, Group::External].map(|g| group_key(g).to_owned()),
+            );
+            let missing: Vec<&String> = wanted.iter().filter(|k| tr.get(k) == k.as_str()).collect();
+            assert!(missing.is_empty(), "{lang:?}: {missing:?}");
+        }
+    }
+
+    /// Employees' wording never speaks of consent (DFO-1): the acknowledgement texts in every
+    /// language.
+    #[test]
+    fn acknowledgement_wording_never_speaks_of_consent() {
+        for lang in Language::ALL {
+            let tr = Tr::new(lang);
+            for key in [
+                "policies.acknowledge_explain",
+                "policies.acknowledge_button",
+                "policies.who.acknowledges",
+                "privacy.acknowledged_on",
+                "error.acknowledgement_not_refused",
+            ] {
+                let text = tr.get(key).to_lowercase();
+                assert!(
+                    !text.contains("samtykk") && !text.contains("consent"),
+                    "{lang:?} {key}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn who_accepts_says_how_each_group_accepts() {
+        let tr = Tr::new(Language::En);
+        let terms = Terms {
+            audience: Audience::Everyone,
+            mandatory: true,
+            minor: false,
+        };
+        assert_eq!(
+            who_accepts(tr, &terms),
+            "Must be accepted before use: employees acknowledge it; pupils and students consent; external users consent."
+        );
+        let employees = Terms {
+            audience: Audience::Employees,
+            mandatory: false,
+            ..terms
+        };
+        assert_eq!(
+            who_accepts(tr, &employees),
+            "For information, not required: employees acknowledge it."
+        );
+    }
+}
