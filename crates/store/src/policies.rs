@@ -451,9 +451,8 @@ pub async fn discard(db: &mut Db, org: OrganisationId, version: &Version) -> Res
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
-    let done =
-        with_conn!(db, |c| {
-            sqlx::query(
+    let done = with_conn!(db, |c| {
+        sqlx::query(
         "DELETE FROM policy_versions WHERE organisation_id = $1 AND id = $2 AND status = 'draft'"
     )
     .bind(org.0)
@@ -461,7 +460,7 @@ pub async fn discard(db: &mut Db, org: OrganisationId, version: &Version) -> Res
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }
@@ -502,16 +501,15 @@ pub async fn acceptance_counts(
 /// organisation they are a current member of, and the platform (groups from every current
 /// membership; external without any).
 pub async fn scope(db: &mut Db, person: PersonId) -> Result<Vec<(OrganisationId, Vec<Group>)>> {
-    let rows: Vec<(Uuid, String)> =
-        with_conn!(db, |c| {
-            sqlx::query_as(
+    let rows: Vec<(Uuid, String)> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT organisation_id, kind FROM memberships WHERE person_id = $1 AND status <> 'ended' \
          ORDER BY organisation_id"
     )
     .bind(person.0)
     .fetch_all(&mut *c)
     .await
-        })?;
+    })?;
     let mut kinds: Vec<(OrganisationId, Vec<MembershipKind>)> = Vec::new();
     let mut all = Vec::new();
     for (org, kind) in rows {
@@ -720,16 +718,15 @@ impl TryFrom<DeletionRow> for DeletionRequest {
 
 /// The person's deletion requests, newest first.
 pub async fn deletion_requests(db: &mut Db, person: PersonId) -> Result<Vec<DeletionRequest>> {
-    let rows: Vec<DeletionRow> =
-        with_conn!(db, |c| {
-            sqlx::query_as(
+    let rows: Vec<DeletionRow> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT organisation_id, id, reason, policy_id, version_id, status, received_at, due_on \
          FROM account_deletion_requests WHERE person_id = $1 ORDER BY received_at DESC, id DESC"
     )
     .bind(person.0)
     .fetch_all(&mut *c)
     .await
-        })?;
+    })?;
     rows.into_iter().map(TryFrom::try_from).collect()
 }
 
@@ -761,9 +758,8 @@ pub async fn request_deletion(
     .await
     .map(|r| r.rows_affected())
     })?;
-    let row: DeletionRow =
-        with_conn!(db, |c| {
-            sqlx::query_as(
+    let row: DeletionRow = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT organisation_id, id, reason, policy_id, version_id, status, received_at, due_on \
          FROM account_deletion_requests WHERE person_id = $1 AND organisation_id = $2 \
            AND status IN ('received', 'in_progress')"
@@ -772,7 +768,7 @@ pub async fn request_deletion(
     .bind(org.0)
     .fetch_one(&mut *c)
     .await
-        })?;
+    })?;
     Ok((row.try_into()?, inserted > 0))
 }
 
