@@ -10,11 +10,13 @@ pub mod learning;
 pub mod machine;
 pub mod org;
 pub mod person;
+pub mod policy;
 pub mod registry;
 pub mod validation;
 
 pub use ids::{
-    ActivityId, CertificateId, CourseId, EnrollmentId, FileId, MembershipId, ModuleId,
-    OrganisationId, PersonId, PostId, RegistrationId, RequirementId, SubmissionId, UnitId,
+    AcceptanceId, ActivityId, CertificateId, CourseId, DeletionRequestId, EnrollmentId, FileId,
+    MembershipId, ModuleId, OrganisationId, PersonId, PolicyId, PolicyVersionId, PostId,
+    RegistrationId, RequirementId, SubmissionId, UnitId,
 };
 pub use validation::{FieldError, FieldErrors};

@@ -30,6 +30,7 @@ pub mod memberships;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod seam;

@@ -111,6 +111,20 @@ pub const ERROR_CODES: &[&str] = &[
     "survey_already_answered",
     "not_in_course",
     "duplicate_activity",
+    // policies
+    "policy_acceptance_required",
+    "unknown_policy_version",
+    "policy_version_retired",
+    "policy_version_not_draft",
+    "policy_version_not_active",
+    "policy_draft_exists",
+    "policy_not_pending",
+    "acknowledgement_not_refused",
+    "consent_already_withdrawn",
+    "minor_needs_previous",
+    "minor_not_after_material_change",
+    "one_language_required",
+    "birth_date_needed",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,7 @@ keys! {
     FAMILY_NAME = "people.family_name",
     EMAIL = "people.email",
     BIRTH_DATE = "people.birth_date",
+    BIRTH_YEAR = "people.birth_year",
     MEMBERSHIP_KIND = "memberships.kind",
     MEMBERSHIP_UNIT = "memberships.unit_id",
     MEMBERSHIP_POSITION = "memberships.position",

@@ -211,6 +211,18 @@ pub static CATEGORIES: &[Category] = &[
         "Log of access and changes",
     ),
     c(
+        "user.privacy_preferences",
+        "pd:PrivacyPreference",
+        "Aksept av erklæringer og samtykker",
+        "Acceptance of policies and consents",
+    ),
+    c(
+        "user.privacy_request",
+        "dpv:RightExerciseRecord",
+        "Forespørsler om personvernrettigheter",
+        "Requests to exercise privacy rights",
+    ),
+    c(
         "user.contact.organisation",
         "pd:Organisation",
         "Organisasjon oppgitt ved påmelding",

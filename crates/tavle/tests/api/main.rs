@@ -15,6 +15,7 @@ mod learning_pages;
 mod operations;
 mod organisations;
 mod people;
+mod policies;
 mod privacy_documents;
 mod registry;
 mod visibility;

@@ -70,7 +70,11 @@ const DEFAULTS: &[(&[&str], &str)] = &[
         "dm im cs oa rv ps dpo | cp@list le@history dl@directory op@support",
     ),
     (
-        &["people.birth_date", "memberships.employee_number"],
+        &[
+            "people.birth_date",
+            "people.birth_year",
+            "memberships.employee_number",
+        ],
         "oa dpo |",
     ),
     (
@@ -114,6 +118,16 @@ const DEFAULTS: &[(&[&str], &str)] = &[
             "discussion_posts.deleted_at",
             "audit_keys.audit_key",
             "audit_set_members.subject_key",
+            // Acceptances and deletion requests are the person's own (their administrators
+            // see counts only).
+            "policy_acceptances.kind",
+            "policy_acceptances.language",
+            "policy_acceptances.accepted_at",
+            "policy_acceptances.withdrawn_at",
+            "account_deletion_requests.reason",
+            "account_deletion_requests.status",
+            "account_deletion_requests.received_at",
+            "account_deletion_requests.due_on",
         ],
         "|",
     ),

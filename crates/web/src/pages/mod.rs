@@ -20,6 +20,7 @@ mod jobs;
 mod learning;
 mod operator;
 mod password;
+pub(crate) mod policies;
 mod privacy;
 mod profile;
 mod session;
@@ -102,6 +103,64 @@ pub fn router() -> Router<AppState> {
             post(privacy::end_sub_processor),
         )
         .route("/privacy", get(privacy::mine))
+        .route("/policies", get(policies::list))
+        .route(
+            "/policies/accept",
+            get(policies::show_accept).post(policies::accept),
+        )
+        .route("/policies/refuse", post(policies::refuse))
+        .route(
+            "/privacy/acceptances/{id}/withdraw",
+            post(policies::withdraw),
+        )
+        .route(
+            "/org/{slug}/admin/policies",
+            get(policies::org_list).post(policies::org_create),
+        )
+        .route(
+            "/org/{slug}/admin/policies/{policy}",
+            get(policies::org_policy),
+        )
+        .route(
+            "/org/{slug}/admin/policies/{policy}/versions",
+            post(policies::org_new_version),
+        )
+        .route(
+            "/org/{slug}/admin/policy-versions/{version}/publish",
+            post(policies::org_publish),
+        )
+        .route(
+            "/org/{slug}/admin/policy-versions/{version}/retire",
+            post(policies::org_retire),
+        )
+        .route(
+            "/org/{slug}/admin/policy-versions/{version}/discard",
+            post(policies::org_discard),
+        )
+        .route(
+            "/operator/policies",
+            get(policies::platform_list).post(policies::platform_create),
+        )
+        .route(
+            "/operator/policies/{policy}",
+            get(policies::platform_policy),
+        )
+        .route(
+            "/operator/policies/{policy}/versions",
+            post(policies::platform_new_version),
+        )
+        .route(
+            "/operator/policy-versions/{version}/publish",
+            post(policies::platform_publish),
+        )
+        .route(
+            "/operator/policy-versions/{version}/retire",
+            post(policies::platform_retire),
+        )
+        .route(
+            "/operator/policy-versions/{version}/discard",
+            post(policies::platform_discard),
+        )
         .route("/privacy/sub-processors", get(privacy::sub_processors))
         .route(
             "/org/{slug}/privacy-notice",
