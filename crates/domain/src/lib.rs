@@ -4,12 +4,16 @@
 
 pub mod access;
 pub mod audit;
+pub mod competence;
+pub mod consent;
+pub mod features;
 pub mod ids;
 pub mod import;
 pub mod learning;
 pub mod machine;
 pub mod org;
 pub mod person;
+pub mod recommend;
 pub mod registry;
 pub mod validation;
 
