@@ -757,3 +757,4 @@ pub async fn membership(
 
 pub mod learning;
 pub(crate) mod project;
+pub mod sharing;
