@@ -345,6 +345,11 @@ pub const FIELD_KEYS: &[&str] = &[
     "user.education.qualification",
     "user.education.external_record",
     "user.content.opinion",
+    "user.consent",
+    "user.preference.favourites",
+    "user.content.review",
+    "user.behavior.search_history",
+    "user.authorization.credentials",
     "audit.entries",
 ];
 
@@ -361,6 +366,7 @@ pub const RELATION_KEYS: &[&str] = &[
     "report_viewer",
     "dpo",
     "operator",
+    "link_holder",
 ];
 
 /// Records of training done elsewhere, as the course's approvers see them.

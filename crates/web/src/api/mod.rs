@@ -25,6 +25,7 @@ use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
 mod audit;
+mod consents;
 mod learning;
 mod privacy;
 
@@ -59,7 +60,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::access_log))
         .routes(routes!(audit::search))
         .merge(learning::router())
-        .merge(privacy::router());
+        .merge(privacy::router())
+        .merge(consents::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 
