@@ -150,7 +150,7 @@ pub async fn recipients(db: &mut Db) -> Result<Vec<RecipientEntry>> {
 /// One entry that is current on `today`; `NotFound` otherwise.
 pub async fn current_recipient(db: &mut Db, id: Uuid, today: Date) -> Result<RecipientEntry> {
     let sql = format!(
-        "{RECIPIENT_COLUMNS}WHERE id = $1 AND added_on <= $2 AND (ended_on IS NULL OR ended_on >= $2)"
+        "{RECIPIENT_COLUMNS}WHERE id = $1 AND added_on <= $2 AND (ended_on IS NULL OR ended_on > $2)"
     );
     let row: Option<RecipientRow> = with_conn!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -184,7 +184,8 @@ pub async fn add_recipient(db: &mut Db, r: &Recipient, added_on: Date) -> Result
     Ok(id)
 }
 
-/// Ends a current entry on `on`; it stays listed among the past ones.
+/// Ends a current entry on `on` (from that day it is no longer offered); it stays listed
+/// among the past ones.
 pub async fn end_recipient(db: &mut Db, id: Uuid, on: Date) -> Result<()> {
     let n = with_conn!(db, |c| sqlx::query(
         "UPDATE competence_recipients SET ended_on = $2 WHERE id = $1 AND ended_on IS NULL AND added_on <= $2"

@@ -697,7 +697,7 @@ pub async fn recipients_for(state: &AppState, actor: &Actor) -> AppResult<Recipi
     let databases = store::competence::recipients(&mut db)
         .await?
         .into_iter()
-        .filter(|r| r.added_on <= today && r.ended_on.is_none_or(|e| e >= today))
+        .filter(|r| r.added_on <= today && r.ended_on.is_none_or(|e| e > today))
         .collect();
     Ok(Recipients {
         employers,

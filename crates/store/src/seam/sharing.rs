@@ -200,3 +200,18 @@ pub async fn published_reviews(
         })
         .collect()
 }
+
+/// The organisations the actor is a current member of (employee, student, …): where they may
+/// send their competence as to an employer.
+pub async fn my_employers(
+    db: &mut Db,
+    actor: &Actor,
+) -> Result<Vec<crate::organisations::Organisation>> {
+    let ids: Vec<Uuid> = with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT DISTINCT organisation_id FROM memberships WHERE person_id = $1 AND status <> 'ended'"
+    )
+    .bind(actor.person_id.0)
+    .fetch_all(&mut *c)
+    .await)?;
+    crate::organisations::all_of(db, ids.into_iter().map(OrganisationId)).await
+}

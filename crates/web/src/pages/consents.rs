@@ -1078,7 +1078,7 @@ async fn recipients_page(
             added: e.added_on.to_string(),
             ended: e.ended_on.map(|d| d.to_string()).unwrap_or_default(),
         };
-        if e.ended_on.is_none_or(|d| d >= today) {
+        if e.ended_on.is_none_or(|d| d > today) {
             current.push(row);
         } else {
             past.push(row);
