@@ -255,8 +255,7 @@ impl RecipientInput {
                 name: name.to_owned(),
                 service: service.to_owned(),
                 kind,
-                outside_eea: flag(&self.outside_eea)
-                    || !crate::registry::notice::in_eea(&country),
+                outside_eea: flag(&self.outside_eea) || !crate::registry::notice::in_eea(&country),
                 country,
                 url: (!url.is_empty()).then(|| url.to_owned()),
             }),
@@ -302,7 +301,7 @@ mod tests {
             expires_on: "2026-12-07".into(),
         }
         .validate(today)
-        .unwrap_err();
+        .expect_err("refused");
         let codes: Vec<&str> = bad.0.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["required", "in_the_past"]);
         assert!(link_works(false, Some(today), today));
@@ -334,10 +333,12 @@ mod tests {
             items: vec!["completion:zzz".into()],
         }
         .validate(&have)
-        .unwrap_err();
+        .expect_err("refused");
         let codes: Vec<&str> = e.0.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["invalid_choice", "unknown_item"]);
-        let e = TransferInput::default().validate(&have).unwrap_err();
+        let e = TransferInput::default()
+            .validate(&have)
+            .expect_err("refused");
         let codes: Vec<&str> = e.0.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["required", "required"]);
     }
@@ -381,11 +382,17 @@ mod tests {
             ..RecipientInput::default()
         }
         .validate()
-        .unwrap_err();
+        .expect_err("refused");
         let codes: Vec<&str> = e.0.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(
             codes,
-            ["required", "required", "invalid_choice", "invalid_country", "invalid_url"]
+            [
+                "required",
+                "required",
+                "invalid_choice",
+                "invalid_country",
+                "invalid_url"
+            ]
         );
         let us = RecipientInput {
             name: "X".into(),

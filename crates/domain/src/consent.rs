@@ -166,8 +166,12 @@ fn is_iso_date(s: &str) -> bool {
 impl Catalogue {
     /// Parses the texts and checks them against `registry`; every problem names its entry.
     pub fn parse(text: &str, registry: &Registry) -> Result<Self, Vec<Problem>> {
-        let mut catalogue: Catalogue = toml::from_str(text)
-            .map_err(|e| vec![problem("consent_texts.toml", e.to_string().trim().to_owned())])?;
+        let mut catalogue: Catalogue = toml::from_str(text).map_err(|e| {
+            vec![problem(
+                "consent_texts.toml",
+                e.to_string().trim().to_owned(),
+            )]
+        })?;
         let problems = catalogue.problems(registry);
         if !problems.is_empty() {
             return Err(problems);
@@ -219,7 +223,10 @@ impl Catalogue {
                     ));
                 }
                 if n == 0 && v.minor {
-                    out.push(problem(&entry, "the first version cannot be a minor change"));
+                    out.push(problem(
+                        &entry,
+                        "the first version cannot be a minor change",
+                    ));
                 }
                 if !is_iso_date(&v.date) {
                     out.push(problem(&entry, "the date must be YYYY-MM-DD"));
@@ -574,7 +581,10 @@ mod tests {
         let d = decide(cat(), me, purposes::FAVOURITES, &give, None)
             .expect("ok")
             .expect("a change");
-        assert_eq!((d.status, d.version, d.withdraws), (Status::Given, 1, false));
+        assert_eq!(
+            (d.status, d.version, d.withdraws),
+            (Status::Given, 1, false)
+        );
         assert_eq!(
             d.text_hash,
             cat()
@@ -646,7 +656,13 @@ mod tests {
             "unknown_consent_purpose"
         );
         assert_eq!(
-            code(decide(cat(), me, purposes::FAVOURITES, &give(Some(9)), None)),
+            code(decide(
+                cat(),
+                me,
+                purposes::FAVOURITES,
+                &give(Some(9)),
+                None
+            )),
             "unknown_consent_version"
         );
         assert_eq!(
@@ -655,7 +671,13 @@ mod tests {
         );
         let major = two_versions(false);
         assert_eq!(
-            code(decide(&major, me, purposes::FAVOURITES, &give(Some(1)), None)),
+            code(decide(
+                &major,
+                me,
+                purposes::FAVOURITES,
+                &give(Some(1)),
+                None
+            )),
             "consent_version_outdated"
         );
         let someone_else = ChangeInput {
@@ -710,12 +732,18 @@ mod tests {
             held_only_for(r, purposes::FAVOURITES),
             ["favourite_lists", "favourites", "favourite_list_items"]
         );
-        assert_eq!(held_only_for(r, purposes::COURSE_REVIEWS), ["course_reviews"]);
+        assert_eq!(
+            held_only_for(r, purposes::COURSE_REVIEWS),
+            ["course_reviews"]
+        );
         assert_eq!(
             held_only_for(r, purposes::SEARCH_HISTORY),
             ["catalogue_searches"]
         );
-        assert_eq!(held_only_for(r, purposes::COMPETENCE_TO_OTHERS), ["share_links"]);
+        assert_eq!(
+            held_only_for(r, purposes::COMPETENCE_TO_OTHERS),
+            ["share_links"]
+        );
         // Recommendations are worked out, never stored; the record of competence sent is kept
         // for accountability.
         assert!(held_only_for(r, purposes::RECOMMENDATIONS).is_empty());
@@ -728,7 +756,11 @@ mod tests {
     fn a_text_file_out_of_step_with_the_registry_names_each_problem() {
         let bad = EMBEDDED
             .replacen("purpose = \"favourites\"", "purpose = \"favorites\"", 1)
-            .replacen("version = 1\ndate = \"2026-12-08\"", "version = 2\ndate = \"08.12.2026\"", 1);
+            .replacen(
+                "version = 1\ndate = \"2026-12-08\"",
+                "version = 2\ndate = \"08.12.2026\"",
+                1,
+            );
         let problems = Catalogue::parse(&bad, registry()).expect_err("invalid");
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(

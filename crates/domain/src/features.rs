@@ -181,15 +181,13 @@ mod tests {
 
     #[test]
     fn list_names_are_required_and_short() {
-        let name = |s: &str| {
-            ListInput {
-                name: s.to_owned(),
-            }
-            .validate()
-        };
+        let name = |s: &str| ListInput { name: s.to_owned() }.validate();
         assert_eq!(name("  Til høsten "), Ok("Til høsten".into()));
-        assert_eq!(name(" ").unwrap_err().0[0].code, "required");
-        assert_eq!(name(&"x".repeat(81)).unwrap_err().0[0].code, "too_long");
+        assert_eq!(name(" ").expect_err("refused").0[0].code, "required");
+        assert_eq!(
+            name(&"x".repeat(81)).expect_err("refused").0[0].code,
+            "too_long"
+        );
     }
 
     #[test]
@@ -201,14 +199,17 @@ mod tests {
         }
         .validate()
         .expect("valid");
-        assert_eq!((r.rating, r.body.as_str(), r.show_name), (4, "Nyttig", false));
+        assert_eq!(
+            (r.rating, r.body.as_str(), r.show_name),
+            (4, "Nyttig", false)
+        );
         for bad in ["0", "6", "x", "3.5"] {
             let e = ReviewInput {
                 rating: bad.into(),
                 ..ReviewInput::default()
             }
             .validate()
-            .unwrap_err();
+            .expect_err("refused");
             assert_eq!(e.0[0].code, "invalid_rating", "{bad}");
         }
         let e = ReviewInput {
@@ -216,7 +217,7 @@ mod tests {
             ..ReviewInput::default()
         }
         .validate()
-        .unwrap_err();
+        .expect_err("refused");
         let codes: Vec<&str> = e.0.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["required", "too_long"]);
         let named = ReviewInput {
@@ -275,6 +276,12 @@ mod tests {
             (s.query.as_str(), s.language.as_str(), s.tag.as_str()),
             ("brann vern", "nb", "hms")
         );
-        assert_eq!(Search::of(&"a".repeat(500), "", "").expect("kept").query.len(), 200);
+        assert_eq!(
+            Search::of(&"a".repeat(500), "", "")
+                .expect("kept")
+                .query
+                .len(),
+            200
+        );
     }
 }

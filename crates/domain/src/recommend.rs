@@ -174,7 +174,10 @@ pub fn recommend(
             })
             .filter(|(_, n)| *n > 0)
             .collect();
-        if let Some((tag, _)) = topics.iter().max_by_key(|(t, n)| (*n, std::cmp::Reverse(*t))) {
+        if let Some((tag, _)) = topics
+            .iter()
+            .max_by_key(|(t, n)| (*n, std::cmp::Reverse(*t)))
+        {
             let total: u32 = topics.iter().map(|(_, n)| n).sum();
             parts.push((
                 10 * total.min(3),
@@ -242,7 +245,10 @@ mod tests {
                 also: fire.id,
                 people,
             }];
-            assert!(recommend(&history, &all, &agg, LIMIT).is_empty(), "{people}");
+            assert!(
+                recommend(&history, &all, &agg, LIMIT).is_empty(),
+                "{people}"
+            );
         }
         let agg = [CoTaken {
             taken: first_aid.id,
@@ -278,8 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_taken_or_favourited_is_suggested_and_each_reason_comes_from_the_persons_history()
-    {
+    fn nothing_taken_or_favourited_is_suggested_and_each_reason_comes_from_the_persons_history() {
         let gdpr = course("Personvern", &["personvern", "gdpr"]);
         let security = course("Informasjonssikkerhet", &["sikkerhet", "personvern"]);
         let fire = course("Brannvern", &["hms"]);

@@ -34,7 +34,8 @@ pub async fn create_link(
         return Err(StoreError::ConsentRequired(purpose));
     }
     let id = Uuid::now_v7();
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO share_links (person_id, id, token_hash, label, expires_on, revoked_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, NULL, $6)"
     )
@@ -46,7 +47,8 @@ pub async fn create_link(
     .bind(now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 
@@ -68,19 +70,22 @@ pub async fn links(db: &mut Db, person: PersonId) -> Result<Vec<ShareLink>> {
     .await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, label, expires_on, revoked_at, created_at)| ShareLink {
-            id,
-            label,
-            expires_on,
-            revoked_at,
-            created_at,
-        })
+        .map(
+            |(id, label, expires_on, revoked_at, created_at)| ShareLink {
+                id,
+                label,
+                expires_on,
+                revoked_at,
+                created_at,
+            },
+        )
         .collect())
 }
 
 /// Revokes one of the person's links. `NotFound` for another's, an unknown or a revoked one.
 pub async fn revoke_link(db: &mut Db, person: PersonId, id: Uuid) -> Result<()> {
-    let n = with_conn!(db, |c| sqlx::query(
+    let n = with_conn!(db, |c| {
+        sqlx::query(
         "UPDATE share_links SET revoked_at = $3 WHERE person_id = $1 AND id = $2 AND revoked_at IS NULL"
     )
     .bind(person.0)
@@ -88,7 +93,8 @@ pub async fn revoke_link(db: &mut Db, person: PersonId, id: Uuid) -> Result<()> 
     .bind(now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -187,14 +193,16 @@ pub async fn add_recipient(db: &mut Db, r: &Recipient, added_on: Date) -> Result
 /// Ends a current entry on `on` (from that day it is no longer offered); it stays listed
 /// among the past ones.
 pub async fn end_recipient(db: &mut Db, id: Uuid, on: Date) -> Result<()> {
-    let n = with_conn!(db, |c| sqlx::query(
+    let n = with_conn!(db, |c| {
+        sqlx::query(
         "UPDATE competence_recipients SET ended_on = $2 WHERE id = $1 AND ended_on IS NULL AND added_on <= $2"
     )
     .bind(id)
     .bind(on)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -245,7 +253,8 @@ pub async fn record_transfer(
         To::Database(r) => ("database", None, Some(*r)),
     };
     let items = serde_json::to_string(items).map_err(|_| StoreError::Corrupt("items"))?;
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO competence_transfers (person_id, id, purpose, recipient_kind, recipient_organisation_id, \
            recipient_id, recipient_name, items, consent_version, sent_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -262,7 +271,8 @@ pub async fn record_transfer(
     .bind(now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 

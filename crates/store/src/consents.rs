@@ -236,7 +236,10 @@ const DELETABLE: &[(&str, &str)] = &[
         "catalogue_searches",
         "DELETE FROM catalogue_searches WHERE person_id = $1",
     ),
-    ("share_links", "DELETE FROM share_links WHERE person_id = $1"),
+    (
+        "share_links",
+        "DELETE FROM share_links WHERE person_id = $1",
+    ),
 ];
 
 async fn delete_held(db: &mut Db, person: PersonId, purpose: &str) -> Result<Deleted> {

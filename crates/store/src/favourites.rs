@@ -44,7 +44,8 @@ type FavouriteRow = (
 
 /// The person's favourites, newest first, each with the lists it is in.
 pub async fn all(db: &mut Db, person: PersonId) -> Result<Vec<Favourite>> {
-    let rows: Vec<FavouriteRow> = with_conn!(db, |c| sqlx::query_as(
+    let rows: Vec<FavouriteRow> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT f.id, f.organisation_id, o.slug, f.course_id, c.title, f.activity_id, a.title, f.created_at \
          FROM favourites f \
          JOIN courses c ON c.organisation_id = f.organisation_id AND c.id = f.course_id \
@@ -54,7 +55,8 @@ pub async fn all(db: &mut Db, person: PersonId) -> Result<Vec<Favourite>> {
     )
     .bind(person.0)
     .fetch_all(&mut *c)
-    .await)?;
+    .await
+    })?;
     let items: Vec<(Uuid, Uuid)> = with_conn!(db, |c| sqlx::query_as(
         "SELECT favourite_id, list_id FROM favourite_list_items WHERE person_id = $1"
     )
@@ -93,7 +95,8 @@ pub async fn find(
     course: CourseId,
     activity: Option<ActivityId>,
 ) -> Result<Option<Uuid>> {
-    Ok(with_conn!(db, |c| sqlx::query_scalar(
+    Ok(with_conn!(db, |c| {
+        sqlx::query_scalar(
         "SELECT id FROM favourites WHERE person_id = $1 AND organisation_id = $2 AND course_id = $3 \
          AND (($4 IS NULL AND activity_id IS NULL) OR activity_id = $4)"
     )
@@ -102,7 +105,8 @@ pub async fn find(
     .bind(course.0)
     .bind(activity.map(|a| a.0))
     .fetch_optional(&mut *c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Refuses unless the favourites consent stands (`consent_required`).
@@ -128,7 +132,8 @@ pub async fn add(
         return Ok(id);
     }
     let id = Uuid::now_v7();
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO favourites (person_id, id, organisation_id, course_id, activity_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)"
     )
@@ -140,7 +145,8 @@ pub async fn add(
     .bind(now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 
@@ -170,12 +176,14 @@ pub async fn remove(db: &mut Db, person: PersonId, id: Uuid) -> Result<()> {
 
 /// The person's lists by name.
 pub async fn lists(db: &mut Db, person: PersonId) -> Result<Vec<List>> {
-    let rows: Vec<(Uuid, String, OffsetDateTime)> = with_conn!(db, |c| sqlx::query_as(
+    let rows: Vec<(Uuid, String, OffsetDateTime)> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT id, name, created_at FROM favourite_lists WHERE person_id = $1 ORDER BY name, id"
     )
     .bind(person.0)
     .fetch_all(&mut *c)
-    .await)?;
+    .await
+    })?;
     Ok(rows
         .into_iter()
         .map(|(id, name, created_at)| List {
@@ -249,7 +257,8 @@ pub async fn delete_list(db: &mut Db, person: PersonId, id: Uuid) -> Result<()> 
 /// Puts one of the person's favourites in one of their lists (again: no change).
 pub async fn add_to_list(db: &mut Db, person: PersonId, list: Uuid, favourite: Uuid) -> Result<()> {
     held(db, person).await?;
-    let n = with_conn!(db, |c| sqlx::query(
+    let n = with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO favourite_list_items (person_id, list_id, favourite_id, added_at) \
          SELECT $1, l.id, f.id, $4 FROM favourite_lists l JOIN favourites f ON f.person_id = l.person_id \
          WHERE l.person_id = $1 AND l.id = $2 AND f.id = $3 \
@@ -261,7 +270,8 @@ pub async fn add_to_list(db: &mut Db, person: PersonId, list: Uuid, favourite: U
     .bind(now())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if n == 0 {
         let both: i64 = with_conn!(db, |c| sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM favourite_lists WHERE person_id = $1 AND id = $2) \
@@ -285,7 +295,8 @@ pub async fn remove_from_list(
     list: Uuid,
     favourite: Uuid,
 ) -> Result<()> {
-    let n = with_conn!(db, |c| sqlx::query(
+    let n = with_conn!(db, |c| {
+        sqlx::query(
         "DELETE FROM favourite_list_items WHERE person_id = $1 AND list_id = $2 AND favourite_id = $3"
     )
     .bind(person.0)
@@ -293,7 +304,8 @@ pub async fn remove_from_list(
     .bind(favourite)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -12,7 +12,8 @@ use crate::{Db, Result, with_conn};
 
 /// Courses taken together with the person's courses, by other consenting people.
 pub async fn co_taken(db: &mut Db, person: PersonId) -> Result<Vec<CoTaken>> {
-    let rows: Vec<(Uuid, Uuid, i64)> = with_conn!(db, |c| sqlx::query_as(
+    let rows: Vec<(Uuid, Uuid, i64)> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT a.course_id, b.course_id, COUNT(DISTINCT a.person_id) \
          FROM enrollments mine \
          JOIN enrollments a ON a.organisation_id = mine.organisation_id AND a.course_id = mine.course_id \
@@ -28,7 +29,8 @@ pub async fn co_taken(db: &mut Db, person: PersonId) -> Result<Vec<CoTaken>> {
     .bind(RECOMMENDATIONS)
     .bind(i64::from(MIN_GROUP))
     .fetch_all(&mut *c)
-    .await)?;
+    .await
+    })?;
     Ok(rows
         .into_iter()
         .map(|(taken, also, people)| CoTaken {

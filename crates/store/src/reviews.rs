@@ -63,7 +63,8 @@ pub async fn mine(
     org: OrganisationId,
     course: CourseId,
 ) -> Result<Option<MyReview>> {
-    let sql = format!("{SELECT}WHERE r.organisation_id = $1 AND r.course_id = $2 AND r.person_id = $3");
+    let sql =
+        format!("{SELECT}WHERE r.organisation_id = $1 AND r.course_id = $2 AND r.person_id = $3");
     let row: Option<Row> = with_conn!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(org.0)
         .bind(course.0)
@@ -97,7 +98,8 @@ pub async fn save(
         return Err(StoreError::ConsentRequired(COURSE_REVIEWS));
     }
     let at = now();
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "INSERT INTO course_reviews \
          (organisation_id, course_id, person_id, rating, body, show_name, author_name, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
@@ -115,7 +117,8 @@ pub async fn save(
     .bind(at)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -126,7 +129,8 @@ pub async fn delete(
     org: OrganisationId,
     course: CourseId,
 ) -> Result<()> {
-    let n = with_conn!(db, |c| sqlx::query(
+    let n = with_conn!(db, |c| {
+        sqlx::query(
         "DELETE FROM course_reviews WHERE organisation_id = $1 AND course_id = $2 AND person_id = $3"
     )
     .bind(org.0)
@@ -134,7 +138,8 @@ pub async fn delete(
     .bind(person.0)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

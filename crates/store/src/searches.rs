@@ -39,7 +39,8 @@ pub async fn record(db: &mut Db, person: PersonId, search: &Search) -> Result<bo
     .map(|r| r.rows_affected()))?;
     // Keep the newest few and nothing past the period.
     let oldest = at - time::Duration::days(SEARCH_DAYS);
-    with_conn!(db, |c| sqlx::query(
+    with_conn!(db, |c| {
+        sqlx::query(
         "DELETE FROM catalogue_searches WHERE person_id = $1 AND (searched_at < $2 OR id NOT IN \
          (SELECT id FROM catalogue_searches WHERE person_id = $1 ORDER BY searched_at DESC, id DESC \
           LIMIT CAST($3 AS BIGINT)))"
@@ -49,7 +50,8 @@ pub async fn record(db: &mut Db, person: PersonId, search: &Search) -> Result<bo
     .bind(SEARCHES_KEPT)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(true)
 }
 

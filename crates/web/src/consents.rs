@@ -129,8 +129,7 @@ pub async fn overview(
                 text_hash: current.hash.clone(),
                 given,
                 given_version: standing.version(&d.purpose),
-                lapsed: !given
-                    && last.is_some_and(|l| l.status == domain::consent::Status::Given),
+                lapsed: !given && last.is_some_and(|l| l.status == domain::consent::Status::Given),
                 changed_at: last.map(|l| l.changed_at),
             }
         })
@@ -138,10 +137,7 @@ pub async fn overview(
 }
 
 /// The person's consent history, newest first.
-pub async fn history(
-    state: &AppState,
-    actor: &Actor,
-) -> AppResult<Vec<store::consents::Change>> {
+pub async fn history(state: &AppState, actor: &Actor) -> AppResult<Vec<store::consents::Change>> {
     let mut db = state.store.conn().await?;
     Ok(store::consents::history(&mut db, actor.person_id).await?)
 }
@@ -272,7 +268,10 @@ fn parse(id: &str) -> AppResult<Uuid> {
 pub async fn favourites(
     state: &AppState,
     actor: &Actor,
-) -> AppResult<(Vec<store::favourites::Favourite>, Vec<store::favourites::List>)> {
+) -> AppResult<(
+    Vec<store::favourites::Favourite>,
+    Vec<store::favourites::List>,
+)> {
     let mut db = state.store.conn().await?;
     Ok((
         store::favourites::all(&mut db, actor.person_id).await?,
@@ -381,8 +380,7 @@ pub async fn course_reviews(
 ) -> AppResult<CourseReviews> {
     let mut db = state.store.conn().await?;
     let all = sharing::published_reviews(&mut db, ctx.org.id, ctx.course.id).await?;
-    let mine =
-        store::reviews::mine(&mut db, actor.person_id, ctx.org.id, ctx.course.id).await?;
+    let mine = store::reviews::mine(&mut db, actor.person_id, ctx.org.id, ctx.course.id).await?;
     Ok(CourseReviews {
         shown: shown_reviews(all),
         mine,
@@ -584,12 +582,8 @@ pub async fn recommendations(
             }
         })
         .collect();
-    let found = domain::recommend::recommend(
-        &history,
-        &candidates,
-        &aggregates,
-        domain::recommend::LIMIT,
-    );
+    let found =
+        domain::recommend::recommend(&history, &candidates, &aggregates, domain::recommend::LIMIT);
     Ok(Some(
         found
             .into_iter()
@@ -620,7 +614,10 @@ pub async fn create_share_link(
     actor: &Actor,
     input: &ShareLinkInput,
 ) -> AppResult<(Uuid, String)> {
-    require(&standing(state, actor).await?, purposes::COMPETENCE_TO_OTHERS)?;
+    require(
+        &standing(state, actor).await?,
+        purposes::COMPETENCE_TO_OTHERS,
+    )?;
     let (label, expires_on) = input.validate(today())?;
     let token = crate::auth::new_token();
     let mut db = state.store.begin().await?;
@@ -743,15 +740,9 @@ pub async fn send_competence(
     let purpose = target.purpose();
     require(&standing(state, actor).await?, purpose)?;
     let mut db = state.store.begin().await?;
-    let id = store::competence::record_transfer(
-        &mut db,
-        actor.person_id,
-        purpose,
-        &to,
-        &name,
-        &items,
-    )
-    .await?;
+    let id =
+        store::competence::record_transfer(&mut db, actor.person_id, purpose, &to, &name, &items)
+            .await?;
     audited_self(&mut db, actor, &["user.education.qualification"], purpose).await?;
     db.commit().await?;
     tracing::info!(transfer = %id, purpose, items = items.len(), "competence sent");

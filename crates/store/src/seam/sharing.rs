@@ -139,7 +139,8 @@ pub async fn received(db: &mut Db, actor: &Actor, org: OrganisationId) -> Result
         ],
     )?;
     type Row = (Uuid, String, String, OffsetDateTime, String, i32);
-    let rows: Vec<Row> = with_conn!(db, |c| sqlx::query_as(
+    let rows: Vec<Row> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT t.person_id, p.given_name, p.family_name, t.sent_at, t.items, k.text_version \
          FROM competence_transfers t \
          JOIN people p ON p.id = t.person_id \
@@ -151,7 +152,8 @@ pub async fn received(db: &mut Db, actor: &Actor, org: OrganisationId) -> Result
     .bind(org.0)
     .bind(purposes::COMPETENCE_TO_EMPLOYER)
     .fetch_all(&mut *c)
-    .await)?;
+    .await
+    })?;
     let definition = catalogue().get(purposes::COMPETENCE_TO_EMPLOYER);
     rows.into_iter()
         .filter(|r| definition.is_some_and(|d| d.stands(u32::try_from(r.5).unwrap_or(0))))
@@ -176,7 +178,8 @@ pub async fn published_reviews(
     course: CourseId,
 ) -> Result<Vec<PublishedReview>> {
     type Row = (i32, String, Option<String>, OffsetDateTime, i32);
-    let rows: Vec<Row> = with_conn!(db, |c| sqlx::query_as(
+    let rows: Vec<Row> = with_conn!(db, |c| {
+        sqlx::query_as(
         "SELECT r.rating, r.body, r.author_name, r.updated_at, k.text_version FROM course_reviews r \
          JOIN consents k ON k.person_id = r.person_id AND k.purpose = $3 AND k.status = 'given' \
          WHERE r.organisation_id = $1 AND r.course_id = $2"
@@ -185,7 +188,8 @@ pub async fn published_reviews(
     .bind(course.0)
     .bind(purposes::COURSE_REVIEWS)
     .fetch_all(&mut *c)
-    .await)?;
+    .await
+    })?;
     let definition = catalogue().get(purposes::COURSE_REVIEWS);
     rows.into_iter()
         .filter(|r| definition.is_some_and(|d| d.stands(u32::try_from(r.4).unwrap_or(0))))
@@ -195,7 +199,11 @@ pub async fn published_reviews(
                     .map_err(|_| StoreError::Corrupt("course_reviews.rating"))?,
                 body,
                 author_name,
-                month: format!("{:04}-{:02}", updated_at.year(), u8::from(updated_at.month())),
+                month: format!(
+                    "{:04}-{:02}",
+                    updated_at.year(),
+                    u8::from(updated_at.month())
+                ),
             })
         })
         .collect()
@@ -207,11 +215,13 @@ pub async fn my_employers(
     db: &mut Db,
     actor: &Actor,
 ) -> Result<Vec<crate::organisations::Organisation>> {
-    let ids: Vec<Uuid> = with_conn!(db, |c| sqlx::query_scalar(
+    let ids: Vec<Uuid> = with_conn!(db, |c| {
+        sqlx::query_scalar(
         "SELECT DISTINCT organisation_id FROM memberships WHERE person_id = $1 AND status <> 'ended'"
     )
     .bind(actor.person_id.0)
     .fetch_all(&mut *c)
-    .await)?;
+    .await
+    })?;
     crate::organisations::all_of(db, ids.into_iter().map(OrganisationId)).await
 }

@@ -82,11 +82,7 @@ async fn complete(api: &Api, course: &str, activity: &str) {
 }
 
 fn version(purpose: &str) -> u32 {
-    catalogue()
-        .get(purpose)
-        .expect("offered")
-        .current()
-        .version
+    catalogue().get(purpose).expect("offered").current().version
 }
 
 async fn give(api: &Api, purpose: &str) -> Value {
@@ -183,11 +179,17 @@ async fn consents_are_off_by_default_and_every_feature_they_govern_is_off_until_
             json!({"organisation": "demo", "course_id": c}),
         )
         .await;
-    assert_eq!((status, p["code"].as_str()), (StatusCode::FORBIDDEN, Some("consent_required")));
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("consent_required"))
+    );
     let (status, p) = api
         .post("/api/v1/me/share-links", json!({"label": "CV"}))
         .await;
-    assert_eq!((status, p["code"].as_str()), (StatusCode::FORBIDDEN, Some("consent_required")));
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("consent_required"))
+    );
     enroll(&api, &c).await;
     let (status, p) = api
         .put(
@@ -195,7 +197,10 @@ async fn consents_are_off_by_default_and_every_feature_they_govern_is_off_until_
             json!({"rating": 5}),
         )
         .await;
-    assert_eq!((status, p["code"].as_str()), (StatusCode::FORBIDDEN, Some("consent_required")));
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("consent_required"))
+    );
 
     // Searching keeps nothing without the consent, on the page and in the API.
     let b = app.browser_login("ansatt@demo.tavle.no").await;
@@ -220,12 +225,19 @@ async fn consents_are_off_by_default_and_every_feature_they_govern_is_off_until_
     }
 
     // The privacy page links the consents, which offer each with its text and one button.
-    assert!(page(&b, "/privacy").await.contains("href=\"/privacy/consents\""));
+    assert!(
+        page(&b, "/privacy")
+            .await
+            .contains("href=\"/privacy/consents\"")
+    );
     let consents = page(&b, "/privacy/consents").await;
     for purpose in purposes::ALL {
         assert_eq!(consent_forms(&consents, purpose), 1, "{purpose}");
     }
-    assert_eq!(consents.matches("name=\"given\" value=\"true\"").count(), purposes::ALL.len());
+    assert_eq!(
+        consents.matches("name=\"given\" value=\"true\"").count(),
+        purposes::ALL.len()
+    );
     assert!(consents.contains("Gi samtykke: Favoritter og lister"));
     assert!(!consents.contains("Trekk tilbake samtykke"));
 
@@ -281,13 +293,19 @@ async fn consents_are_given_and_withdrawn_in_one_step_each_on_the_page_and_in_th
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let to = r.headers()["location"].to_str().expect("location").to_owned();
+        let to = r.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
         let done = if given == "true" {
             "consent_given"
         } else {
             "consent_withdrawn"
         };
-        assert_eq!(to, format!("/privacy/consents?done={done}#consent-{purpose}"));
+        assert_eq!(
+            to,
+            format!("/privacy/consents?done={done}#consent-{purpose}")
+        );
         let after = page(&b, &to).await;
         if given == "true" {
             assert!(after.contains("Samtykket er gitt."));
@@ -340,7 +358,9 @@ async fn consents_are_given_and_withdrawn_in_one_step_each_on_the_page_and_in_th
     for h in &history {
         assert_eq!(h["version"], 1);
         assert_eq!(h["language"], "nb");
-        let d = catalogue().get(h["purpose"].as_str().expect("p")).expect("def");
+        let d = catalogue()
+            .get(h["purpose"].as_str().expect("p"))
+            .expect("def");
         assert_eq!(h["text_hash"], d.version(1).expect("v1").hash.as_str());
     }
     // The page shows the history with links to the exact text of each version.
@@ -349,16 +369,29 @@ async fn consents_are_given_and_withdrawn_in_one_step_each_on_the_page_and_in_th
     assert!(consents.contains("Trukket tilbake"));
     assert!(consents.contains("Personvernsiden"));
     let text = page(&b, "/privacy/consents/favourites/versions/1").await;
-    assert!(text.contains(&catalogue().get("favourites").expect("d").versions[0].text.nb));
+    assert!(
+        text.contains(
+            &catalogue().get("favourites").expect("d").versions[0]
+                .text
+                .nb
+        )
+    );
     assert!(text.contains(&catalogue().get("favourites").expect("d").versions[0].hash));
-    let (status, en) = api
-        .get("/api/v1/consent-texts/favourites/versions/1")
-        .await;
+    let (status, en) = api.get("/api/v1/consent-texts/favourites/versions/1").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(en["current"], true);
-    assert_eq!(app.browser().get("/privacy/consents/favourites/versions/2").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.browser()
+            .get("/privacy/consents/favourites/versions/2")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     // The English reader sees English texts, the nynorsk reader nynorsk ones.
-    for (lang, title) in [("en", "Favourites and lists"), ("nn", "Favorittar og lister")] {
+    for (lang, title) in [
+        ("en", "Favourites and lists"),
+        ("nn", "Favorittar og lister"),
+    ] {
         let r = api
             .browser
             .client
@@ -417,7 +450,11 @@ async fn withdrawing_a_consent_stops_its_processing_and_deletes_what_it_held_in_
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{r}");
     let b = app.browser_login("laerer@demo.tavle.no").await;
-    assert!(page(&b, "/catalogue?q=brann").await.contains("id=\"recent-h\""));
+    assert!(
+        page(&b, "/catalogue?q=brann")
+            .await
+            .contains("id=\"recent-h\"")
+    );
     assert_eq!(rows(&app, "catalogue_searches", &me).await, 1);
     let (status, link) = api
         .post("/api/v1/me/share-links", json!({"label": "Søknad"}))
@@ -425,7 +462,10 @@ async fn withdrawing_a_consent_stops_its_processing_and_deletes_what_it_held_in_
     assert_eq!(status, StatusCode::CREATED, "{link}");
     let token = link["token"].as_str().expect("token").to_owned();
     let anyone = app.browser();
-    assert_eq!(anyone.get(&format!("/shared/{token}")).await.status(), StatusCode::OK);
+    assert_eq!(
+        anyone.get(&format!("/shared/{token}")).await.status(),
+        StatusCode::OK
+    );
     let (status, rec) = api.get("/api/v1/me/recommendations").await;
     assert_eq!(status, StatusCode::OK, "{rec}");
     assert!(page(&b, "/learn").await.contains("id=\"recommended-h\""));
@@ -436,7 +476,12 @@ async fn withdrawing_a_consent_stops_its_processing_and_deletes_what_it_held_in_
         .as_array()
         .expect("deleted")
         .iter()
-        .map(|d| (d["table"].as_str().unwrap_or("").to_owned(), d["rows"].as_u64().unwrap_or(0)))
+        .map(|d| {
+            (
+                d["table"].as_str().unwrap_or("").to_owned(),
+                d["rows"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     assert_eq!(
         deleted,
@@ -476,13 +521,20 @@ async fn withdrawing_a_consent_stops_its_processing_and_deletes_what_it_held_in_
     let (status, _) = api.get("/api/v1/me/recommendations").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(!page(&b, "/learn").await.contains("id=\"recommended-h\""));
-    assert!(!page(&b, "/catalogue").await.contains("id=\"recommended-h\""));
+    assert!(
+        !page(&b, "/catalogue")
+            .await
+            .contains("id=\"recommended-h\"")
+    );
 
     // Sharing by link: the links are deleted and stop working at once.
     let w = withdraw(&api, purposes::COMPETENCE_TO_OTHERS).await;
     assert_eq!(w["deleted"][0]["table"], "share_links");
     assert_eq!(rows(&app, "share_links", &me).await, 0);
-    assert_eq!(anyone.get(&format!("/shared/{token}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        anyone.get(&format!("/shared/{token}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // The consent log stays, as proof of what was given and withdrawn.
     assert_eq!(
@@ -506,22 +558,52 @@ async fn a_consent_change_for_someone_else_or_an_unknown_purpose_or_version_is_r
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{p}");
     assert_eq!(p["code"], "not_your_consent");
-    assert!(p["title"].as_str().unwrap_or("").contains("bare endre dine egne"));
+    assert!(
+        p["title"]
+            .as_str()
+            .unwrap_or("")
+            .contains("bare endre dine egne")
+    );
     let b = app.browser_login("elev@demo.tavle.no").await;
     let r = b
         .post_form(
             "/privacy/consents/favourites",
-            &[("given", "true"), ("version", "1"), ("person_id", &other.person_id)],
+            &[
+                ("given", "true"),
+                ("version", "1"),
+                ("person_id", &other.person_id),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(r.text().await.expect("body").contains("Skjemaet var for en annen konto"));
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Skjemaet var for en annen konto")
+    );
     // Unknown purposes (the newsletter keeps its own record), versions, a missing version.
     for (purpose, body, code) in [
-        ("nothing", json!({"given": true, "version": 1}), "purpose:unknown_consent_purpose"),
-        ("newsletter", json!({"given": true, "version": 1}), "purpose:unknown_consent_purpose"),
-        ("favourites", json!({"given": true, "version": 7}), "version:unknown_consent_version"),
-        ("favourites", json!({"given": false, "version": 0}), "version:unknown_consent_version"),
+        (
+            "nothing",
+            json!({"given": true, "version": 1}),
+            "purpose:unknown_consent_purpose",
+        ),
+        (
+            "newsletter",
+            json!({"given": true, "version": 1}),
+            "purpose:unknown_consent_purpose",
+        ),
+        (
+            "favourites",
+            json!({"given": true, "version": 7}),
+            "version:unknown_consent_version",
+        ),
+        (
+            "favourites",
+            json!({"given": false, "version": 0}),
+            "version:unknown_consent_version",
+        ),
         ("favourites", json!({"given": true}), "version:required"),
     ] {
         let (status, p) = api
@@ -550,9 +632,17 @@ async fn a_consent_change_for_someone_else_or_an_unknown_purpose_or_version_is_r
         assert_eq!(rows(&app, "consents", person).await, 0);
     }
     assert_eq!(rows(&app, "consent_changes", &api.person_id).await, 0);
-    assert_eq!(rows(&app, "consent_changes", &other.person_id).await, before);
+    assert_eq!(
+        rows(&app, "consent_changes", &other.person_id).await,
+        before
+    );
     let (_, mine) = other.get("/api/v1/me/consents").await;
-    assert!(mine.as_array().expect("list").iter().all(|c| c["given"] == false));
+    assert!(
+        mine.as_array()
+            .expect("list")
+            .iter()
+            .all(|c| c["given"] == false)
+    );
     // An administrator has no door to anyone's consents.
     let admin = app.api_login("admin@demo.tavle.no").await;
     let (status, _) = admin
@@ -561,7 +651,10 @@ async fn a_consent_change_for_someone_else_or_an_unknown_purpose_or_version_is_r
             json!({"given": true, "version": 1}),
         )
         .await;
-    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED, "{status}");
+    assert!(
+        status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED,
+        "{status}"
+    );
 }
 
 async fn favourites_of_courses_and_activities_are_organised_in_named_lists(app: TestApp) {
@@ -577,11 +670,19 @@ async fn favourites_of_courses_and_activities_are_organised_in_named_lists(app: 
     let r = b
         .post_form(
             "/favourites",
-            &[("organisation", "demo"), ("course_id", &c), ("activity_id", "")],
+            &[
+                ("organisation", "demo"),
+                ("course_id", &c),
+                ("activity_id", ""),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(page(&b, &format!("/org/demo/courses/{c}")).await.contains("aria-pressed=\"true\""));
+    assert!(
+        page(&b, &format!("/org/demo/courses/{c}"))
+            .await
+            .contains("aria-pressed=\"true\"")
+    );
     // An activity too, through the API; marking twice is the same favourite.
     let mark = json!({"organisation": "demo", "course_id": c, "activity_id": activity});
     let (status, first) = api.post("/api/v1/me/favourites", mark.clone()).await;
@@ -594,23 +695,39 @@ async fn favourites_of_courses_and_activities_are_organised_in_named_lists(app: 
     assert_eq!(favs[0]["activity_title"], "Les dette");
     assert!(favs[1]["activity_id"].is_null());
     // Lists: made on the page, renamed, filled, emptied, deleted; names are unique per person.
-    let r = b.post_form("/favourites/lists", &[("name", "Til høsten")]).await;
+    let r = b
+        .post_form("/favourites/lists", &[("name", "Til høsten")])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = b.post_form("/favourites/lists", &[("name", "Til høsten")]).await;
+    let r = b
+        .post_form("/favourites/lists", &[("name", "Til høsten")])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (status, p) = api
         .post("/api/v1/me/favourite-lists", json!({"name": " "}))
         .await;
-    assert_eq!((status, field_errors(&p)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["name:required".to_owned()]));
+    assert_eq!(
+        (status, field_errors(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["name:required".to_owned()]
+        )
+    );
     let (_, lists) = api.get("/api/v1/me/favourite-lists").await;
     let list = lists[0]["id"].as_str().expect("list").to_owned();
     let fav = favs[0]["id"].as_str().expect("fav").to_owned();
     let r = b
-        .post_form("/favourites/lists/add", &[("list", &list), ("favourite", &fav)])
+        .post_form(
+            "/favourites/lists/add",
+            &[("list", &list), ("favourite", &fav)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, _) = api
-        .put(&format!("/api/v1/me/favourite-lists/{list}"), json!({"name": "Viktig"}))
+        .put(
+            &format!("/api/v1/me/favourite-lists/{list}"),
+            json!({"name": "Viktig"}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, lists) = api.get("/api/v1/me/favourite-lists").await;
@@ -625,7 +742,10 @@ async fn favourites_of_courses_and_activities_are_organised_in_named_lists(app: 
     let (status, _) = other.delete(&format!("/api/v1/me/favourites/{fav}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = other
-        .put(&format!("/api/v1/me/favourite-lists/{list}/items/{fav}"), json!({}))
+        .put(
+            &format!("/api/v1/me/favourite-lists/{list}/items/{fav}"),
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Out of the list, the list deleted: the favourites stay.
@@ -633,15 +753,23 @@ async fn favourites_of_courses_and_activities_are_organised_in_named_lists(app: 
         .delete(&format!("/api/v1/me/favourite-lists/{list}/items/{fav}"))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let r = b.post_form(&format!("/favourites/lists/{list}/delete"), &[]).await;
+    let r = b
+        .post_form(&format!("/favourites/lists/{list}/delete"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(rows(&app, "favourites", &api.person_id).await, 2);
     assert_eq!(rows(&app, "favourite_lists", &api.person_id).await, 0);
     // Removing from the page goes back where it came from.
     let r = b
-        .post_form(&format!("/favourites/{fav}/remove"), &[("back", "/favourites")])
+        .post_form(
+            &format!("/favourites/{fav}/remove"),
+            &[("back", "/favourites")],
+        )
         .await;
-    assert_eq!(r.headers()["location"], "/favourites?done=favourite_removed");
+    assert_eq!(
+        r.headers()["location"],
+        "/favourites?done=favourite_removed"
+    );
     assert_eq!(rows(&app, "favourites", &api.person_id).await, 1);
 }
 
@@ -661,9 +789,15 @@ async fn reviews_are_anonymous_by_default_named_only_by_choice_and_anonymous_one
     // Someone who never took the course cannot review it, consent or not.
     give(&reader, purposes::COURSE_REVIEWS).await;
     let (status, p) = reader
-        .put(&format!("{ORG}/courses/{c}/reviews/mine"), json!({"rating": 1}))
+        .put(
+            &format!("{ORG}/courses/{c}/reviews/mine"),
+            json!({"rating": 1}),
+        )
         .await;
-    assert_eq!((status, p["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_reviewable")));
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_reviewable"))
+    );
     let mut ids = Vec::new();
     for (i, (who, rating, named)) in reviewers.iter().enumerate() {
         let api = app.api_login(&format!("{who}@demo.tavle.no")).await;
@@ -687,7 +821,11 @@ async fn reviews_are_anonymous_by_default_named_only_by_choice_and_anonymous_one
             // Fewer than five: only the named review shows; no average.
             assert_eq!(shown["count"], Value::Null, "{shown}");
             assert_eq!(shown["average"], Value::Null);
-            assert_eq!(shown["reviews"].as_array().map(Vec::len), Some(1), "{shown}");
+            assert_eq!(
+                shown["reviews"].as_array().map(Vec::len),
+                Some(1),
+                "{shown}"
+            );
             assert_eq!(shown["withheld"], i);
         } else {
             assert_eq!(shown["count"], 5);
@@ -695,7 +833,10 @@ async fn reviews_are_anonymous_by_default_named_only_by_choice_and_anonymous_one
             assert_eq!(shown["withheld"], 0);
             let list = shown["reviews"].as_array().expect("reviews");
             assert_eq!(list.len(), 5);
-            let named: Vec<&Value> = list.iter().filter(|r| !r["author_name"].is_null()).collect();
+            let named: Vec<&Value> = list
+                .iter()
+                .filter(|r| !r["author_name"].is_null())
+                .collect();
             assert_eq!(named.len(), 1);
             assert_eq!(named[0]["author_name"], "Kari Nordmann");
             assert!(named[0]["month"].is_string());
@@ -721,7 +862,12 @@ async fn reviews_are_anonymous_by_default_named_only_by_choice_and_anonymous_one
         .post_form(&format!("/org/demo/courses/{c}/review"), &[("rating", "9")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.expect("body").contains("Velg en vurdering fra 1 til 5."));
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Velg en vurdering fra 1 til 5.")
+    );
     // Choosing to be named, then not: the name goes with the choice.
     let r = b
         .post_form(
@@ -742,16 +888,16 @@ async fn reviews_are_anonymous_by_default_named_only_by_choice_and_anonymous_one
     let (_, shown) = reader.get(&format!("{ORG}/courses/{c}/reviews")).await;
     assert!(!shown.to_string().contains("Emil Elev"));
     // Deleting one's own review.
-    let r = b.post_form(&format!("/org/demo/courses/{c}/review/delete"), &[]).await;
+    let r = b
+        .post_form(&format!("/org/demo/courses/{c}/review/delete"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, shown) = reader.get(&format!("{ORG}/courses/{c}/reviews")).await;
     assert_eq!(shown["count"], Value::Null);
     assert_eq!(shown["withheld"], 3);
 }
 
-async fn recent_searches_are_kept_only_while_the_consent_stands_and_can_be_forgotten(
-    app: TestApp,
-) {
+async fn recent_searches_are_kept_only_while_the_consent_stands_and_can_be_forgotten(app: TestApp) {
     let b = app.browser_login("ansatt@demo.tavle.no").await;
     let api = app.api_login("ansatt@demo.tavle.no").await;
     give(&api, purposes::SEARCH_HISTORY).await;
@@ -782,7 +928,10 @@ async fn recent_searches_are_kept_only_while_the_consent_stands_and_can_be_forgo
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(rows(&app, "catalogue_searches", &api.person_id).await, 19);
     let r = b.post_form("/catalogue/searches/all/forget", &[]).await;
-    assert_eq!(r.headers()["location"], "/catalogue?done=searches_forgotten");
+    assert_eq!(
+        r.headers()["location"],
+        "/catalogue?done=searches_forgotten"
+    );
     assert_eq!(rows(&app, "catalogue_searches", &api.person_id).await, 0);
     // Another person's searches are not theirs to forget.
     page(&b, "/catalogue?q=igjen").await;
@@ -821,7 +970,10 @@ async fn recommendations_come_from_the_persons_history_and_groups_of_five_and_ex
     // From the person's own history: a course on the same topic as one they took.
     let (status, list) = me.get("/api/v1/me/recommendations").await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    assert!(recommended(&list).contains(&(topic.clone(), "topic".to_owned())), "{list}");
+    assert!(
+        recommended(&list).contains(&(topic.clone(), "topic".to_owned())),
+        "{list}"
+    );
     assert!(!recommended(&list).iter().any(|(c, _)| *c == then));
 
     // Others who took A then B: four consenting people are not enough, nor is a fifth who
@@ -846,7 +998,15 @@ async fn recommendations_come_from_the_persons_history_and_groups_of_five_and_ex
         for o in &others {
             assert!(!text.contains(o.person_id.as_str()));
         }
-        for name in ["Emil Elev", "Eva Ekstern", "Lise Lærer", "Lars Leder", "Rita Rapport", "Dina Direktør", "demo.tavle.no"] {
+        for name in [
+            "Emil Elev",
+            "Eva Ekstern",
+            "Lise Lærer",
+            "Lars Leder",
+            "Rita Rapport",
+            "Dina Direktør",
+            "demo.tavle.no",
+        ] {
             assert!(!text.contains(name), "{name} in {text}");
         }
     }
@@ -866,21 +1026,40 @@ async fn recommendations_come_from_the_persons_history_and_groups_of_five_and_ex
     keys.sort();
     assert_eq!(
         keys,
-        ["because", "course_id", "organisation", "reason", "summary", "title"]
+        [
+            "because",
+            "course_id",
+            "organisation",
+            "reason",
+            "summary",
+            "title"
+        ]
     );
     // The dashboard and the catalogue show it, with the reason in the person's own terms.
     let b = app.browser_login("ansatt@demo.tavle.no").await;
     for path in ["/learn", "/catalogue"] {
         let p = page(&b, path).await;
         assert!(p.contains("Videregående B"), "{path}");
-        assert!(p.contains("Mange som tok «Grunnkurs A», tok også dette"), "{path}");
+        assert!(
+            p.contains("Mange som tok «Grunnkurs A», tok også dette"),
+            "{path}"
+        );
     }
     // One of the five withdraws: the group is four again, and B is no longer suggested.
     withdraw(&others[0], purposes::RECOMMENDATIONS).await;
     let (_, list) = me.get("/api/v1/me/recommendations").await;
-    assert!(!recommended(&list).iter().any(|(c, r)| *c == then && r == "popular_after"), "{list}");
+    assert!(
+        !recommended(&list)
+            .iter()
+            .any(|(c, r)| *c == then && r == "popular_after"),
+        "{list}"
+    );
     // Courses the person took are never suggested back.
-    assert!(!recommended(&list).iter().any(|(c, _)| *c == first || *c == tagged));
+    assert!(
+        !recommended(&list)
+            .iter()
+            .any(|(c, _)| *c == first || *c == tagged)
+    );
 }
 
 async fn a_share_link_shows_competence_until_it_is_revoked_and_each_view_is_audited(app: TestApp) {
@@ -890,12 +1069,25 @@ async fn a_share_link_shows_competence_until_it_is_revoked_and_each_view_is_audi
     complete(&api, &c, &activity).await;
     let (_, items) = api.get("/api/v1/me/competence").await;
     let items = items.as_array().expect("items").clone();
-    assert!(items.iter().any(|i| i["course"] == "Varme arbeider" && i["kind"] == "completion"));
-    assert!(items.iter().any(|i| i["course"] == "Varme arbeider" && i["kind"] == "certificate"));
+    assert!(
+        items
+            .iter()
+            .any(|i| i["course"] == "Varme arbeider" && i["kind"] == "completion")
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i["course"] == "Varme arbeider" && i["kind"] == "certificate")
+    );
     give(&api, purposes::COMPETENCE_TO_OTHERS).await;
     // Made on the page: the link is shown once.
     let b = app.browser_login("ansatt@demo.tavle.no").await;
-    let r = b.post_form("/competence/links", &[("label", "Søknad"), ("expires_on", "")]).await;
+    let r = b
+        .post_form(
+            "/competence/links",
+            &[("label", "Søknad"), ("expires_on", "")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let made = r.text().await.expect("body");
     let start = made.find("/shared/").expect("the link is shown") + "/shared/".len();
@@ -904,9 +1096,11 @@ async fn a_share_link_shows_competence_until_it_is_revoked_and_each_view_is_audi
     // The database keeps only its hash.
     assert_eq!(rows(&app, "share_links", &api.person_id).await, 1);
     let mut db = app.store.conn().await.expect("conn");
-    let stored: String = store::with_conn!(db, |c| sqlx::query_scalar("SELECT token_hash FROM share_links")
-        .fetch_one(&mut *c)
-        .await)
+    let stored: String = store::with_conn!(db, |c| sqlx::query_scalar(
+        "SELECT token_hash FROM share_links"
+    )
+    .fetch_one(&mut *c)
+    .await)
     .expect("hash");
     assert_ne!(stored, token);
     drop(db);
@@ -924,10 +1118,10 @@ async fn a_share_link_shows_competence_until_it_is_revoked_and_each_view_is_audi
     let mut audited = false;
     for _ in 0..60 {
         let (_, log) = api.get("/api/v1/me/access-log").await;
-        if log
-            .as_array()
-            .is_some_and(|l| l.iter().any(|e| e["relation"] == "link_holder" && e["purpose"] == "competence_to_others"))
-        {
+        if log.as_array().is_some_and(|l| {
+            l.iter()
+                .any(|e| e["relation"] == "link_holder" && e["purpose"] == "competence_to_others")
+        }) {
             audited = true;
             break;
         }
@@ -938,32 +1132,67 @@ async fn a_share_link_shows_competence_until_it_is_revoked_and_each_view_is_audi
     let (_, links) = api.get("/api/v1/me/share-links").await;
     let id = links[0]["id"].as_str().expect("id").to_owned();
     assert_eq!(links[0]["works"], true);
-    let r = b.post_form(&format!("/competence/links/{id}/revoke"), &[]).await;
+    let r = b
+        .post_form(&format!("/competence/links/{id}/revoke"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let gone = anyone.get(&format!("/shared/{token}")).await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     let unknown = anyone.get("/shared/not-a-real-token").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    assert_eq!(gone.text().await.expect("a"), unknown.text().await.expect("b"));
-    let (status, _) = api.post(&format!("/api/v1/me/share-links/{id}/revoke"), json!({})).await;
+    assert_eq!(
+        gone.text().await.expect("a"),
+        unknown.text().await.expect("b")
+    );
+    let (status, _) = api
+        .post(&format!("/api/v1/me/share-links/{id}/revoke"), json!({}))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "revoked twice");
     // Through the API, with an expiry; a past expiry is refused.
     let (status, p) = api
-        .post("/api/v1/me/share-links", json!({"label": "Gammel", "expires_on": "2020-01-01"}))
+        .post(
+            "/api/v1/me/share-links",
+            json!({"label": "Gammel", "expires_on": "2020-01-01"}),
+        )
         .await;
-    assert_eq!((status, field_errors(&p)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["expires_on:in_the_past".to_owned()]));
+    assert_eq!(
+        (status, field_errors(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["expires_on:in_the_past".to_owned()]
+        )
+    );
     let tomorrow = (store::now().date() + time::Duration::days(1)).to_string();
     let (status, link) = api
-        .post("/api/v1/me/share-links", json!({"label": "Ny", "expires_on": tomorrow}))
+        .post(
+            "/api/v1/me/share-links",
+            json!({"label": "Ny", "expires_on": tomorrow}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{link}");
-    assert!(link["url"].as_str().unwrap_or("").ends_with(link["token"].as_str().unwrap_or("?")));
-    let r = anyone.get(&format!("/api/v1/shared/{}", link["token"].as_str().expect("t"))).await;
+    assert!(
+        link["url"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with(link["token"].as_str().unwrap_or("?"))
+    );
+    let r = anyone
+        .get(&format!(
+            "/api/v1/shared/{}",
+            link["token"].as_str().expect("t")
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     // Another person cannot revoke it.
     let other = app.api_login("elev@demo.tavle.no").await;
     let (status, _) = other
-        .post(&format!("/api/v1/me/share-links/{}/revoke", link["id"].as_str().expect("id")), json!({}))
+        .post(
+            &format!(
+                "/api/v1/me/share-links/{}/revoke",
+                link["id"].as_str().expect("id")
+            ),
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -984,12 +1213,21 @@ async fn competence_sent_to_an_employer_or_database_is_recorded_and_needs_the_ma
     let r = ob
         .post_form(
             "/operator/competence-recipients",
-            &[("name", "Jobbportalen AS"), ("service", "Formidler kandidater"), ("kind", "commercial"), ("country", "SE"), ("url", "https://jobb.example/personvern")],
+            &[
+                ("name", "Jobbportalen AS"),
+                ("service", "Formidler kandidater"),
+                ("kind", "commercial"),
+                ("country", "SE"),
+                ("url", "https://jobb.example/personvern"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = ob
-        .post_form("/operator/competence-recipients", &[("name", ""), ("kind", "charity")])
+        .post_form(
+            "/operator/competence-recipients",
+            &[("name", ""), ("kind", "charity")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let learner = app.api_login("ansatt@demo.tavle.no").await;
@@ -1034,11 +1272,21 @@ async fn competence_sent_to_an_employer_or_database_is_recorded_and_needs_the_ma
         .to_owned();
     let to_employer = json!({"recipient": "employer:demo", "items": [certificate]});
     // Without the consent: refused, nothing recorded.
-    let (status, p) = learner.post("/api/v1/me/competence-transfers", to_employer.clone()).await;
-    assert_eq!((status, p["code"].as_str()), (StatusCode::FORBIDDEN, Some("consent_required")));
-    assert_eq!(rows(&app, "competence_transfers", &learner.person_id).await, 0);
+    let (status, p) = learner
+        .post("/api/v1/me/competence-transfers", to_employer.clone())
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("consent_required"))
+    );
+    assert_eq!(
+        rows(&app, "competence_transfers", &learner.person_id).await,
+        0
+    );
     give(&learner, purposes::COMPETENCE_TO_EMPLOYER).await;
-    let (status, sent) = learner.post("/api/v1/me/competence-transfers", to_employer).await;
+    let (status, sent) = learner
+        .post("/api/v1/me/competence-transfers", to_employer)
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{sent}");
     // Bad input is refused with every reason.
     let (status, p) = learner
@@ -1055,7 +1303,13 @@ async fn competence_sent_to_an_employer_or_database_is_recorded_and_needs_the_ma
             json!({"recipient": "employer:kompetansesenter", "items": [certificate]}),
         )
         .await;
-    assert_eq!((status, field_errors(&p)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["recipient:invalid_choice".to_owned()]));
+    assert_eq!(
+        (status, field_errors(&p)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["recipient:invalid_choice".to_owned()]
+        )
+    );
     // A commercial database needs its own consent, not the employer's or the non-commercial one.
     give(&learner, purposes::COMPETENCE_TO_DATABASES).await;
     let (status, p) = learner
@@ -1064,21 +1318,35 @@ async fn competence_sent_to_an_employer_or_database_is_recorded_and_needs_the_ma
             json!({"recipient": format!("database:{commercial}"), "items": [certificate]}),
         )
         .await;
-    assert_eq!((status, p["code"].as_str()), (StatusCode::FORBIDDEN, Some("consent_required")));
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("consent_required"))
+    );
     // On the page: the recipients the consents allow, ticked items.
     let b = app.browser_login("ansatt@demo.tavle.no").await;
     let comp = page(&b, "/competence").await;
     assert!(comp.contains("value=\"employer:demo\""));
-    assert!(comp.contains(&format!("value=\"database:{}\"", db_free["id"].as_str().expect("id"))));
+    assert!(comp.contains(&format!(
+        "value=\"database:{}\"",
+        db_free["id"].as_str().expect("id")
+    )));
     assert!(!comp.contains(&format!("value=\"database:{commercial}\"")));
     let r = b
         .post_form(
             "/competence/send",
-            &[("recipient", &format!("database:{}", db_free["id"].as_str().expect("id"))), ("items", &certificate)],
+            &[
+                (
+                    "recipient",
+                    &format!("database:{}", db_free["id"].as_str().expect("id")),
+                ),
+                ("items", &certificate),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = b.post_form("/competence/send", &[("recipient", "employer:demo")]).await;
+    let r = b
+        .post_form("/competence/send", &[("recipient", "employer:demo")])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Each transfer is recorded: what, to whom, when, under which consent version.
     let (_, transfers) = learner.get("/api/v1/me/competence-transfers").await;
@@ -1099,7 +1367,11 @@ async fn competence_sent_to_an_employer_or_database_is_recorded_and_needs_the_ma
     assert_eq!(status, StatusCode::OK);
     assert_eq!(received[0]["name"], "Kari Nordmann");
     assert_eq!(received[0]["items"][0]["kind"], "certificate");
-    let admin_page = page(&app.browser_login("admin@demo.tavle.no").await, "/org/demo/admin/shared-competence").await;
+    let admin_page = page(
+        &app.browser_login("admin@demo.tavle.no").await,
+        "/org/demo/admin/shared-competence",
+    )
+    .await;
     assert!(admin_page.contains("Kari Nordmann") && admin_page.contains("Truckfører"));
     let manager = app.api_login("leder@demo.tavle.no").await;
     let (status, _) = manager.get(&format!("{ORG}/shared-competence")).await;
@@ -1110,15 +1382,34 @@ async fn competence_sent_to_an_employer_or_database_is_recorded_and_needs_the_ma
     let (_, received) = admin.get(&format!("{ORG}/shared-competence")).await;
     assert_eq!(received, json!([]));
     let (status, _) = learner
-        .post("/api/v1/me/competence-transfers", json!({"recipient": "employer:demo", "items": [certificate]}))
+        .post(
+            "/api/v1/me/competence-transfers",
+            json!({"recipient": "employer:demo", "items": [certificate]}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(rows(&app, "competence_transfers", &learner.person_id).await, 2);
+    assert_eq!(
+        rows(&app, "competence_transfers", &learner.person_id).await,
+        2
+    );
     // An ended database is no longer offered, but stays on the published list among past ones.
     let (status, _) = operator
-        .post(&format!("/api/v1/competence-recipients/{}/end", db_free["id"].as_str().expect("id")), json!({}))
+        .post(
+            &format!(
+                "/api/v1/competence-recipients/{}/end",
+                db_free["id"].as_str().expect("id")
+            ),
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert!(!page(&b, "/competence").await.contains(&format!("value=\"database:{}\"", db_free["id"].as_str().expect("id"))));
-    assert!(page(&anyone, "/privacy/competence-recipients").await.contains("Fagbrevregisteret"));
+    assert!(!page(&b, "/competence").await.contains(&format!(
+        "value=\"database:{}\"",
+        db_free["id"].as_str().expect("id")
+    )));
+    assert!(
+        page(&anyone, "/privacy/competence-recipients")
+            .await
+            .contains("Fagbrevregisteret")
+    );
 }

@@ -144,10 +144,7 @@ const DEFAULTS: &[(&[&str], &str)] = &[
     ),
     // What a member chose to send their organisation, while the consent stands (MUN-16).
     (
-        &[
-            "competence_transfers.items",
-            "competence_transfers.sent_at",
-        ],
+        &["competence_transfers.items", "competence_transfers.sent_at"],
         "oa |",
     ),
     (

@@ -126,7 +126,10 @@ pub async fn change(
     };
     let person_id = match form.person_id.trim() {
         "" => None,
-        p => Some(p.parse().map_err(|_| AppError::Forbidden("not_your_consent"))?),
+        p => Some(
+            p.parse()
+                .map_err(|_| AppError::Forbidden("not_your_consent"))?,
+        ),
     };
     if !errors.is_empty() {
         return Err(errors.into());
@@ -250,7 +253,10 @@ async fn favourites_page(
         None => f.course_title.clone(),
     };
     let link = |f: &store::favourites::Favourite| match f.activity_id {
-        Some(a) => format!("/org/{}/courses/{}/activities/{a}", f.owner_slug, f.course_id),
+        Some(a) => format!(
+            "/org/{}/courses/{}/activities/{a}",
+            f.owner_slug, f.course_id
+        ),
         None => format!("/org/{}/courses/{}", f.owner_slug, f.course_id),
     };
     let none = FieldErrors::new();
@@ -576,11 +582,14 @@ pub async fn save_review(
 ) -> AppResult<Response> {
     let c = crate::learning::course_ctx(&state, &user, &slug, &id).await?;
     match ops::save_review(&state, &user.actor, &c, &input).await {
-        Ok(()) => Ok(Redirect::to(&format!("{}?done=review_saved#reviews", c.base())).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("{}?done=review_saved#reviews", c.base())).into_response())
+        }
         Err(AppError::Invalid(errors)) => {
             let t = ctx.0.tr;
             let consents = ops::standing(&state, &user.actor).await?;
-            let view = reviews_view(&state, t, &user, &c, &consents, Some((&input, &errors))).await?;
+            let view =
+                reviews_view(&state, t, &user, &c, &consents, Some((&input, &errors))).await?;
             render_invalid(&ReviewPage {
                 l: ctx.layout("reviews.title", None),
                 t,
@@ -652,10 +661,7 @@ fn reason(t: Tr, r: &domain::recommend::Reason) -> String {
 pub fn recommendation_rows(t: Tr, list: Vec<Recommended>) -> Vec<RecommendationRow> {
     list.into_iter()
         .map(|r| RecommendationRow {
-            link: format!(
-                "/org/{}/courses/{}",
-                r.owner_slug, r.recommendation.course
-            ),
+            link: format!("/org/{}/courses/{}", r.owner_slug, r.recommendation.course),
             reason: reason(t, &r.recommendation.reason),
             title: r.recommendation.title,
             owner: r.owner_name,
@@ -677,12 +683,10 @@ pub async fn catalogue_extras(
     state: &AppState,
     t: Tr,
     user: &CurrentUser,
-    search: Option<(&str, &str, &str)>,
+    (q, language, tag): (&str, &str, &str),
 ) -> AppResult<CatalogueExtras> {
     let consents = ops::standing(state, &user.actor).await?;
-    if let Some((q, language, tag)) = search {
-        ops::remember_search(state, &user.actor, &consents, q, language, tag).await?;
-    }
+    ops::remember_search(state, &user.actor, &consents, q, language, tag).await?;
     let searches = if consents.stands(purposes::SEARCH_HISTORY) {
         Some(
             ops::recent_searches(state, &user.actor, &consents)
@@ -715,6 +719,22 @@ pub async fn catalogue_extras(
     Ok(CatalogueExtras {
         recommendations,
         searches,
+    })
+}
+
+/// The dashboard's extras: recommendations only.
+pub async fn dashboard_extras(
+    state: &AppState,
+    t: Tr,
+    user: &CurrentUser,
+) -> AppResult<CatalogueExtras> {
+    let consents = ops::standing(state, &user.actor).await?;
+    let recommendations = ops::recommendations(state, &user.actor, &consents)
+        .await?
+        .map(|list| recommendation_rows(t, list));
+    Ok(CatalogueExtras {
+        recommendations,
+        searches: None,
     })
 }
 
@@ -863,11 +883,8 @@ async fn competence_page(
         links: links
             .into_iter()
             .map(|k| {
-                let works = domain::competence::link_works(
-                    k.revoked_at.is_some(),
-                    k.expires_on,
-                    today,
-                );
+                let works =
+                    domain::competence::link_works(k.revoked_at.is_some(), k.expires_on, today);
                 let status = if k.revoked_at.is_some() {
                     "competence.link_revoked"
                 } else if works {

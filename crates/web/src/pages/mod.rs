@@ -123,10 +123,7 @@ fn consents_router() -> Router<AppState> {
             "/privacy/consents/{purpose}/versions/{version}",
             get(consents::version),
         )
-        .route(
-            "/privacy/competence-recipients",
-            get(consents::recipients),
-        )
+        .route("/privacy/competence-recipients", get(consents::recipients))
         .route(
             "/operator/competence-recipients",
             get(consents::operator_recipients).post(consents::add_recipient),
@@ -162,10 +159,7 @@ fn consents_router() -> Router<AppState> {
         )
         .route("/competence", get(consents::competence))
         .route("/competence/links", post(consents::create_link))
-        .route(
-            "/competence/links/{id}/revoke",
-            post(consents::revoke_link),
-        )
+        .route("/competence/links/{id}/revoke", post(consents::revoke_link))
         .route("/competence/send", post(consents::send))
         .route("/shared/{token}", get(consents::shared))
         .route(

@@ -109,8 +109,7 @@ pub async fn dashboard(
     let enrollments = seam::my_enrollments(&mut db, &user.actor).await?;
     let certificates = seam::my_certificates(&mut db, &user.actor).await?;
     drop(db);
-    let mut extras = consents::catalogue_extras(&state, t, &user, None).await?;
-    extras.searches = None;
+    let extras = consents::dashboard_extras(&state, t, &user).await?;
 
     render(&DashboardPage {
         l: ctx.layout("learn.title", done.done.as_deref()),
@@ -194,13 +193,9 @@ pub async fn catalogue(
     let mut db = state.store.conn().await?;
     let found = courses::catalogue(&mut db, &user.actor, &query, 200).await?;
     drop(db);
-    let extras = consents::catalogue_extras(
-        &state,
-        t,
-        &user,
-        Some((&search.q, &search.language, &search.tag)),
-    )
-    .await?;
+    let extras =
+        consents::catalogue_extras(&state, t, &user, (&search.q, &search.language, &search.tag))
+            .await?;
     let member_of = user.actor.organisations_with_roles();
     render(&CataloguePage {
         l: ctx.layout("catalogue.title", done.done.as_deref()),
