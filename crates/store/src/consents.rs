@@ -190,7 +190,12 @@ pub async fn record(
     .bind(at)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected()))
+    // Only people have consents: a service account's token finds none to change.
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+        _ => StoreError::Database(e),
+    })?;
     with_conn!(db, |c| sqlx::query(
         "INSERT INTO consent_changes \
          (person_id, id, purpose, action, text_version, text_hash, language, channel, changed_at) \
