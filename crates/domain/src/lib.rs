@@ -4,6 +4,9 @@
 
 pub mod access;
 pub mod audit;
+pub mod competence;
+pub mod consent;
+pub mod features;
 pub mod ids;
 pub mod import;
 pub mod learning;
@@ -11,6 +14,7 @@ pub mod machine;
 pub mod org;
 pub mod person;
 pub mod policy;
+pub mod recommend;
 pub mod registry;
 pub mod validation;
 

@@ -347,6 +347,11 @@ pub const FIELD_KEYS: &[&str] = &[
     "user.content.opinion",
     "user.privacy_preferences",
     "user.privacy_request",
+    "user.consent",
+    "user.preference.favourites",
+    "user.content.review",
+    "user.behavior.search_history",
+    "user.authorization.credentials",
     "audit.entries",
 ];
 
@@ -363,6 +368,7 @@ pub const RELATION_KEYS: &[&str] = &[
     "report_viewer",
     "dpo",
     "operator",
+    "link_holder",
 ];
 
 /// Records of training done elsewhere, as the course's approvers see them.

@@ -23,6 +23,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod consents;
 pub mod error;
 pub mod forms;
 pub mod i18n;
@@ -522,6 +523,16 @@ fn render_error(response: Response, tr: Tr, is_api: bool) -> Response {
         }
     };
     let title = tr.error(pending.code);
+    let mut pending = pending;
+    if pending.code == "consent_required"
+        && let Some(purpose) = &pending.detail
+        && let Some(d) = domain::consent::catalogue().get(purpose)
+    {
+        pending.detail = Some(tr.fill(
+            "error.consent_required_detail",
+            &[("purpose", d.current().title.get(tr.lang))],
+        ));
+    }
     let mut rendered = if is_api {
         let errors: Vec<_> = pending
             .fields

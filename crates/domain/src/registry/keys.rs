@@ -47,4 +47,6 @@ keys! {
     CERTIFICATE_ISSUED = "certificates.issued_on",
     CERTIFICATE_EXPIRES = "certificates.expires_on",
     POST_BODY = "discussion_posts.body",
+    TRANSFER_ITEMS = "competence_transfers.items",
+    TRANSFER_SENT = "competence_transfers.sent_at",
 }

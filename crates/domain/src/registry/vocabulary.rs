@@ -234,6 +234,30 @@ pub static CATEGORIES: &[Category] = &[
         "Fødselsnummer",
         "National identity number",
     ),
+    c(
+        "user.consent",
+        "dpv:ConsentRecord",
+        "Samtykker og endringer i dem",
+        "Consents and their changes",
+    ),
+    c(
+        "user.preference.favourites",
+        "pd:Favorite",
+        "Favoritter og lister",
+        "Favourites and lists",
+    ),
+    c(
+        "user.content.review",
+        "pd:Opinion",
+        "Vurderinger og omtaler av kurs",
+        "Course ratings and reviews",
+    ),
+    c(
+        "user.behavior.search_history",
+        "pd:BrowsingBehavior",
+        "Søk i kurskatalogen",
+        "Catalogue searches",
+    ),
     Category {
         key: "user.health",
         dpv: "pd:Health",

@@ -762,3 +762,4 @@ pub async fn membership(
 
 pub mod learning;
 pub(crate) mod project;
+pub mod sharing;

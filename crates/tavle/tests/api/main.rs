@@ -8,6 +8,7 @@ mod harness;
 mod accounts;
 mod audit;
 mod cli;
+mod consents;
 mod errors;
 mod import;
 mod learning_api;

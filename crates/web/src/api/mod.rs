@@ -25,6 +25,7 @@ use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
 mod audit;
+mod consents;
 mod learning;
 mod policies;
 mod privacy;
@@ -61,7 +62,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::search))
         .merge(learning::router())
         .merge(privacy::router())
-        .merge(policies::router());
+        .merge(policies::router())
+        .merge(consents::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -275,7 +275,7 @@ async fn history(
 pub struct DeletionRequestDto {
     #[schema(value_type = String)]
     id: domain::DeletionRequestId,
-    /// `policy_refused` or `consent_withdrawn`.
+    /// `policy_refused` or `policy_consent_withdrawn`.
     reason: String,
     /// `received` until the erasure work takes it up.
     status: String,

@@ -15,6 +15,7 @@ use crate::{AppState, RequestContext};
 
 mod access_log;
 mod admin;
+pub mod consents;
 mod import;
 mod jobs;
 mod learning;
@@ -168,7 +169,62 @@ pub fn router() -> Router<AppState> {
         )
         .route("/org/{slug}/dpo/ropa", get(privacy::ropa))
         .route("/org/{slug}/dpo/registry", get(privacy::registry_page))
+        .merge(consents_router())
         .merge(learning::router())
+}
+
+/// Consents and the features they govern (`consents`).
+fn consents_router() -> Router<AppState> {
+    Router::new()
+        .route("/privacy/consents", get(consents::consents))
+        .route("/privacy/consents/{purpose}", post(consents::change))
+        .route(
+            "/privacy/consents/{purpose}/versions/{version}",
+            get(consents::version),
+        )
+        .route("/privacy/competence-recipients", get(consents::recipients))
+        .route(
+            "/operator/competence-recipients",
+            get(consents::operator_recipients).post(consents::add_recipient),
+        )
+        .route(
+            "/operator/competence-recipients/{id}/end",
+            post(consents::end_recipient),
+        )
+        .route(
+            "/favourites",
+            get(consents::favourites).post(consents::add_favourite),
+        )
+        .route("/favourites/{id}/remove", post(consents::remove_favourite))
+        .route("/favourites/lists", post(consents::create_list))
+        .route("/favourites/lists/add", post(consents::add_to_list))
+        .route("/favourites/lists/{id}", post(consents::rename_list))
+        .route("/favourites/lists/{id}/delete", post(consents::delete_list))
+        .route(
+            "/favourites/lists/{id}/items/{favourite}/remove",
+            post(consents::remove_from_list),
+        )
+        .route(
+            "/org/{slug}/courses/{id}/review",
+            post(consents::save_review),
+        )
+        .route(
+            "/org/{slug}/courses/{id}/review/delete",
+            post(consents::delete_review),
+        )
+        .route(
+            "/catalogue/searches/{id}/forget",
+            post(consents::forget_searches),
+        )
+        .route("/competence", get(consents::competence))
+        .route("/competence/links", post(consents::create_link))
+        .route("/competence/links/{id}/revoke", post(consents::revoke_link))
+        .route("/competence/send", post(consents::send))
+        .route("/shared/{token}", get(consents::shared))
+        .route(
+            "/org/{slug}/admin/shared-competence",
+            get(consents::received),
+        )
 }
 
 /// Pages that take file uploads (multipart): they get the upload size limit instead of the

@@ -370,7 +370,7 @@ pub async fn withdraw(
         });
     }
     match ops::withdraw(&state, &user.actor, &id).await? {
-        None => Ok(Redirect::to("/privacy?done=consent_withdrawn").into_response()),
+        None => Ok(Redirect::to("/privacy?done=policy_consent_withdrawn").into_response()),
         Some((request, _)) => render(&RefusePage {
             l: ctx.layout("policies.withdraw_title", None),
             t: tr,
