@@ -96,6 +96,22 @@ id_type!(
     /// A registration for an event.
     RegistrationId
 );
+id_type!(
+    /// A policy (privacy notice, terms of use, …) of the platform or one organisation.
+    PolicyId
+);
+id_type!(
+    /// One numbered version of a policy.
+    PolicyVersionId
+);
+id_type!(
+    /// One person's acceptance of one policy version.
+    AcceptanceId
+);
+id_type!(
+    /// A request to delete one's account.
+    DeletionRequestId
+);
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::org::{MinimumAge, optional_text};
-use crate::person::{Email, check_minimum_age, non_empty, parse_optional_date};
+use crate::person::{Birth, Email, check_minimum_age, non_empty, parse_birth, parse_optional_date};
 
 pub const REQUIRED: [&str; 4] = ["employee_number", "given_name", "family_name", "email"];
 pub const OPTIONAL: [&str; 6] = [
@@ -41,7 +41,8 @@ pub struct ImportRow {
     pub given_name: String,
     pub family_name: String,
     pub email: Email,
-    pub birth_date: Option<Date>,
+    /// A date of birth, or a year alone.
+    pub birth: Option<Birth>,
     /// Unit names from the top down; empty for no unit.
     pub unit_path: Vec<String>,
     pub position: Option<String>,
@@ -155,7 +156,7 @@ pub fn parse(bytes: &[u8], minimum_age: Option<MinimumAge>, today: Date) -> Pars
         );
         let email = Email::parse(get("email"));
         check("email", email.as_ref().map(|_| ()).map_err(|e| *e));
-        let birth_date = parse_optional_date(get("birth_date"));
+        let birth_date = parse_birth(get("birth_date"));
         check(
             "birth_date",
             birth_date.as_ref().map(|_| ()).map_err(|e| *e),
@@ -223,7 +224,7 @@ pub fn parse(bytes: &[u8], minimum_age: Option<MinimumAge>, today: Date) -> Pars
                 given_name,
                 family_name,
                 email,
-                birth_date,
+                birth: birth_date,
                 unit_path,
                 position,
                 manager_number,
@@ -242,7 +243,7 @@ pub struct Existing<P> {
     pub given_name: String,
     pub family_name: String,
     pub email: String,
-    pub birth_date: Option<Date>,
+    pub birth: Option<Birth>,
     pub unit_path: Vec<String>,
     pub position: Option<String>,
     pub manager_number: Option<String>,
@@ -388,10 +389,7 @@ pub fn plan<P: Clone>(
                 diff("given_name", e.given_name != row.given_name);
                 diff("family_name", e.family_name != row.family_name);
                 diff("email", e.email != row.email.as_str());
-                diff(
-                    "birth_date",
-                    row.birth_date.is_some() && e.birth_date != row.birth_date,
-                );
+                diff("birth_date", row.birth.is_some() && e.birth != row.birth);
                 diff("unit", e.unit_path != row.unit_path);
                 diff("position", e.position != row.position);
                 diff(
@@ -516,7 +514,7 @@ mod tests {
             given_name: "Kari".into(),
             family_name: "Nordmann".into(),
             email: "kari@x.no".into(),
-            birth_date: None,
+            birth: None,
             unit_path: vec![],
             position: None,
             manager_number: manager.map(Into::into),

@@ -4,17 +4,23 @@
 
 pub mod access;
 pub mod audit;
+pub mod competence;
+pub mod consent;
+pub mod features;
 pub mod ids;
 pub mod import;
 pub mod learning;
 pub mod machine;
 pub mod org;
 pub mod person;
+pub mod policy;
+pub mod recommend;
 pub mod registry;
 pub mod validation;
 
 pub use ids::{
-    ActivityId, CertificateId, CourseId, EnrollmentId, FileId, MembershipId, ModuleId,
-    OrganisationId, PersonId, PostId, RegistrationId, RequirementId, SubmissionId, UnitId,
+    AcceptanceId, ActivityId, CertificateId, CourseId, DeletionRequestId, EnrollmentId, FileId,
+    MembershipId, ModuleId, OrganisationId, PersonId, PolicyId, PolicyVersionId, PostId,
+    RegistrationId, RequirementId, SubmissionId, UnitId,
 };
 pub use validation::{FieldError, FieldErrors};

@@ -185,25 +185,85 @@ pub fn age_on(birth_date: Date, today: Date) -> i32 {
     years
 }
 
-/// Checks an organisation's minimum age. Where one is set a birth date is required; age is
-/// never derived from a national identity number.
+/// What a person gave of their birth: a date, or (as Feide's `feideYearOfBirth`) a year only.
+/// Age is never derived from a national identity number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Birth {
+    Date(Date),
+    Year(i32),
+}
+
+impl Birth {
+    pub fn date(self) -> Option<Date> {
+        match self {
+            Self::Date(d) => Some(d),
+            Self::Year(_) => None,
+        }
+    }
+
+    pub fn year(self) -> Option<i32> {
+        match self {
+            Self::Date(_) => None,
+            Self::Year(y) => Some(y),
+        }
+    }
+
+    /// From the stored columns (a date wins over a year).
+    pub fn from_parts(date: Option<Date>, year: Option<i32>) -> Option<Self> {
+        date.map(Self::Date).or(year.map(Self::Year))
+    }
+}
+
+/// Parses a birth date (`YYYY-MM-DD`, `DD.MM.YYYY`) or a year alone (`YYYY`); empty is `None`.
+pub fn parse_birth(s: &str) -> Result<Option<Birth>, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let year: i32 = s.parse().map_err(|_| "invalid_date")?;
+        return if year >= 1900 {
+            Ok(Some(Birth::Year(year)))
+        } else {
+            Err("invalid_date")
+        };
+    }
+    parse_date(s).map(|d| Some(Birth::Date(d)))
+}
+
+/// Checks an organisation's minimum age. Where one is set a birth date or year is required; age
+/// is never derived from a national identity number. With a year alone the person must be old
+/// enough even if born on its last day: when the year leaves it open (they turn the minimum
+/// age this year), the full date is asked for (`birth_date_needed`).
 pub fn check_minimum_age(
     minimum: Option<MinimumAge>,
-    birth_date: Option<Date>,
+    birth: Option<Birth>,
     today: Date,
 ) -> Result<(), &'static str> {
     let Some(minimum) = minimum else {
         return Ok(());
     };
-    let Some(birth_date) = birth_date else {
-        return Err("birth_date_required");
-    };
-    if birth_date > today {
-        Err("invalid_date")
-    } else if age_on(birth_date, today) < i32::from(minimum.years()) {
-        Err("under_minimum_age")
-    } else {
-        Ok(())
+    let minimum = i32::from(minimum.years());
+    match birth {
+        None => Err("birth_date_required"),
+        Some(Birth::Date(d)) if d > today => Err("invalid_date"),
+        Some(Birth::Date(d)) if age_on(d, today) < minimum => Err("under_minimum_age"),
+        Some(Birth::Date(_)) => Ok(()),
+        Some(Birth::Year(y)) if y > today.year() => Err("invalid_date"),
+        Some(Birth::Year(y)) => {
+            let oldest = today.year() - y;
+            let youngest = Date::from_calendar_date(y, time::Month::December, 31)
+                .map(|d| age_on(d, today))
+                .unwrap_or(oldest - 1);
+            if youngest >= minimum {
+                Ok(())
+            } else if oldest >= minimum {
+                Err("birth_date_needed")
+            } else {
+                Err("under_minimum_age")
+            }
+        }
     }
 }
 
@@ -213,7 +273,7 @@ pub struct NewPerson {
     pub given_name: String,
     pub family_name: String,
     pub email: Email,
-    pub birth_date: Option<Date>,
+    pub birth: Option<Birth>,
 }
 
 /// Unvalidated input for a new person.
@@ -226,7 +286,8 @@ pub struct NewPersonInput {
     pub family_name: String,
     #[serde(default)]
     pub email: String,
-    /// `YYYY-MM-DD` or `DD.MM.YYYY`; optional unless the organisation sets a minimum age.
+    /// `YYYY-MM-DD`, `DD.MM.YYYY` or a year alone (`YYYY`); optional unless the organisation
+    /// sets a minimum age.
     #[serde(default)]
     pub birth_date: String,
 }
@@ -241,26 +302,34 @@ impl NewPersonInput {
         let given_name = errors.check("given_name", non_empty(&self.given_name, 100));
         let family_name = errors.check("family_name", non_empty(&self.family_name, 100));
         let email = errors.check("email", Email::parse(&self.email));
-        let birth_date = errors.check("birth_date", parse_optional_date(&self.birth_date));
-        if let Some(birth_date) = birth_date
-            && let Err(code) = check_minimum_age(minimum_age, birth_date, today)
+        let birth = errors.check("birth_date", parse_birth(&self.birth_date));
+        if let Some(birth) = birth
+            && let Err(code) = check_minimum_age(minimum_age, birth, today)
         {
             errors.add("birth_date", code);
         }
-        match (given_name, family_name, email, birth_date) {
-            (Some(given_name), Some(family_name), Some(email), Some(birth_date))
+        match (given_name, family_name, email, birth) {
+            (Some(given_name), Some(family_name), Some(email), Some(birth))
                 if errors.is_empty() =>
             {
                 Ok(NewPerson {
                     given_name,
                     family_name,
                     email,
-                    birth_date,
+                    birth,
                 })
             }
             _ => Err(errors),
         }
     }
+}
+
+/// Whether a validation refused someone for their age (what the refusal count counts).
+pub fn refused_for_age(errors: &FieldErrors) -> bool {
+    errors.0.iter().any(|e| {
+        e.field == "birth_date"
+            && matches!(e.code.as_str(), "under_minimum_age" | "birth_date_needed")
+    })
 }
 
 /// What a person may change about themselves on the profile page.
@@ -574,19 +643,81 @@ mod tests {
     fn minimum_age_refuses_the_under_aged_and_requires_a_birth_date() {
         let sixteen = MinimumAge::new(16).ok();
         let today = date!(2026 - 11 - 23);
+        let on = |d| Some(Birth::Date(d));
         assert_eq!(
-            check_minimum_age(sixteen, Some(date!(2011 - 01 - 01)), today),
+            check_minimum_age(sixteen, on(date!(2011 - 01 - 01)), today),
             Err("under_minimum_age")
         );
         assert_eq!(
-            check_minimum_age(sixteen, Some(date!(2010 - 11 - 23)), today),
+            check_minimum_age(sixteen, on(date!(2010 - 11 - 23)), today),
             Ok(())
+        );
+        assert_eq!(
+            check_minimum_age(sixteen, on(date!(2027 - 01 - 01)), today),
+            Err("invalid_date")
         );
         assert_eq!(
             check_minimum_age(sixteen, None, today),
             Err("birth_date_required")
         );
         assert_eq!(check_minimum_age(None, None, today), Ok(()));
+    }
+
+    /// A year alone (Feide's `feideYearOfBirth`, R5) proves the age only when the person is old
+    /// enough even if born on 31 December; the year they turn it, the full date is asked for.
+    #[test]
+    fn a_birth_year_proves_the_age_only_beyond_doubt() {
+        let sixteen = MinimumAge::new(16).ok();
+        let today = date!(2026 - 11 - 23);
+        let year = |y| Some(Birth::Year(y));
+        assert_eq!(check_minimum_age(sixteen, year(2009), today), Ok(()));
+        assert_eq!(
+            check_minimum_age(sixteen, year(2010), today),
+            Err("birth_date_needed")
+        );
+        assert_eq!(
+            check_minimum_age(sixteen, year(2011), today),
+            Err("under_minimum_age")
+        );
+        assert_eq!(
+            check_minimum_age(sixteen, year(2010), date!(2026 - 12 - 31)),
+            Ok(())
+        );
+        assert_eq!(
+            check_minimum_age(sixteen, year(2030), today),
+            Err("invalid_date")
+        );
+        assert_eq!(parse_birth("2010"), Ok(Some(Birth::Year(2010))));
+        assert_eq!(
+            parse_birth("17.05.2010"),
+            Ok(Some(Birth::Date(date!(2010 - 05 - 17))))
+        );
+        assert_eq!(parse_birth(""), Ok(None));
+        assert_eq!(parse_birth("1850"), Err("invalid_date"));
+        assert_eq!(parse_birth("20100"), Err("invalid_date"));
+        // A national identity number is no birth date: age is never read from one.
+        assert_eq!(parse_birth("17051012345"), Err("invalid_date"));
+        let input = NewPersonInput {
+            given_name: "A".into(),
+            family_name: "B".into(),
+            email: "a@b.no".into(),
+            birth_date: "2010".into(),
+        };
+        let errors = input.validate(sixteen, today).expect_err("open");
+        assert!(refused_for_age(&errors));
+        let errors = NewPersonInput {
+            birth_date: String::new(),
+            ..input.clone()
+        }
+        .validate(sixteen, today)
+        .expect_err("required");
+        assert!(!refused_for_age(&errors));
+        assert_eq!(
+            input
+                .validate(sixteen, date!(2027 - 01 - 01))
+                .map(|p| p.birth),
+            Ok(Some(Birth::Year(2010)))
+        );
     }
 
     #[test]

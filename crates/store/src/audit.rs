@@ -47,6 +47,8 @@ pub mod purposes {
     pub const SELF_SERVICE: &str = "account";
     /// The data protection officer reviewing the audit log.
     pub const AUDIT: &str = "accountability";
+    /// A request to exercise a right (an account-deletion request).
+    pub const RIGHTS_REQUESTS: &str = "rights_requests";
 
     pub const ALL: &[&str] = &[
         ADMINISTRATION,
@@ -56,6 +58,7 @@ pub mod purposes {
         SHARED_COURSE,
         SELF_SERVICE,
         AUDIT,
+        RIGHTS_REQUESTS,
     ];
 }
 

@@ -15,6 +15,8 @@ pub struct PersonRow {
     pub family_name: String,
     pub email: String,
     pub birth_date: Option<Date>,
+    /// A year of birth where only that is known.
+    pub birth_year: Option<i32>,
 }
 
 pub struct MembershipRow {
@@ -45,7 +47,7 @@ pub async fn people(
     for chunk in rows.chunks(CHUNK) {
         with_conn!(db, |c| {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO people (id, given_name, family_name, email, birth_date, preferred_language, profile_source, created_at, updated_at) ",
+                "INSERT INTO people (id, given_name, family_name, email, birth_date, birth_year, preferred_language, profile_source, created_at, updated_at) ",
             );
             q.push_values(chunk, |mut b, p| {
                 b.push_bind(p.id.0)
@@ -53,6 +55,7 @@ pub async fn people(
                     .push_bind(&p.family_name)
                     .push_bind(&p.email)
                     .push_bind(p.birth_date)
+                    .push_bind(p.birth_year)
                     .push_bind(None::<String>)
                     .push_bind(source.as_str())
                     .push_bind(at)

@@ -50,6 +50,7 @@ struct Row {
     family_name: String,
     email: String,
     birth_date: Option<Date>,
+    birth_year: Option<i32>,
     profile_source: String,
 }
 
@@ -66,7 +67,7 @@ pub async fn current(db: &mut Db, org: OrganisationId) -> Result<Current> {
         "SELECT m.employee_number, m.id, m.person_id, m.unit_id, m.position, m.starts_on, m.ends_on, m.status, \
          (SELECT mm.employee_number FROM memberships mm WHERE mm.organisation_id = m.organisation_id \
             AND mm.person_id = m.manager_id AND mm.employee_number IS NOT NULL LIMIT 1) AS manager_number, \
-         p.given_name, p.family_name, p.email, p.birth_date, p.profile_source \
+         p.given_name, p.family_name, p.email, p.birth_date, p.birth_year, p.profile_source \
          FROM memberships m JOIN people p ON p.id = m.person_id \
          WHERE m.organisation_id = $1 AND m.employee_number IS NOT NULL"
     )
@@ -87,7 +88,7 @@ pub async fn current(db: &mut Db, org: OrganisationId) -> Result<Current> {
                 given_name: r.given_name,
                 family_name: r.family_name,
                 email: r.email,
-                birth_date: r.birth_date,
+                birth: domain::person::Birth::from_parts(r.birth_date, r.birth_year),
                 unit_path: r
                     .unit_id
                     .and_then(|u| unit_path.get(&UnitId(u)).cloned())
@@ -152,7 +153,8 @@ pub async fn apply(
                     given_name: row.given_name.clone(),
                     family_name: row.family_name.clone(),
                     email: row.email.as_str().to_owned(),
-                    birth_date: row.birth_date,
+                    birth_date: row.birth.and_then(domain::person::Birth::date),
+                    birth_year: row.birth.and_then(domain::person::Birth::year),
                 });
                 (
                     person,
@@ -275,15 +277,18 @@ async fn update(
     if ids.employer_owns_profile {
         with_conn!(db, |c| {
             sqlx::query(
-            "UPDATE people SET given_name = $2, family_name = $3, email = $4, birth_date = COALESCE($5, birth_date), \
+            "UPDATE people SET given_name = $2, family_name = $3, email = $4, \
+             birth_date = CASE WHEN $7 THEN $5 ELSE birth_date END, birth_year = CASE WHEN $7 THEN $8 ELSE birth_year END, \
              profile_source = 'hr_import', updated_at = $6 WHERE id = $1"
         )
         .bind(ids.person.0)
         .bind(&row.given_name)
         .bind(&row.family_name)
         .bind(row.email.as_str())
-        .bind(row.birth_date)
+        .bind(row.birth.and_then(domain::person::Birth::date))
         .bind(at)
+        .bind(row.birth.is_some())
+        .bind(row.birth.and_then(domain::person::Birth::year))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())

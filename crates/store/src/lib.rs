@@ -21,6 +21,9 @@ pub mod actors;
 pub mod api_tokens;
 pub mod audit;
 pub mod bulk;
+pub mod competence;
+pub mod consents;
+pub mod favourites;
 pub mod identities;
 pub mod import;
 pub mod jobs;
@@ -30,9 +33,13 @@ pub mod memberships;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod policies;
+pub mod recommend;
+pub mod reviews;
 pub mod roles;
 pub mod schema;
 pub mod seam;
+pub mod searches;
 pub mod sessions;
 pub mod sub_processors;
 pub mod throttle;
@@ -60,6 +67,9 @@ pub enum StoreError {
     /// A stored value no longer parses (a bug or a hand-edited database).
     #[error("stored {0} is not valid")]
     Corrupt(&'static str),
+    /// The feature needs the person's consent to the named purpose, which does not stand.
+    #[error("consent to {0} is required")]
+    ConsentRequired(&'static str),
     /// A background writer (group commit) has stopped.
     #[error("the progress writer has stopped")]
     Unavailable,
@@ -246,6 +256,11 @@ impl Db {
             Inner::PgConn(c) => Conn::Postgres(c),
             Inner::PgTx(t) => Conn::Postgres(t),
         }
+    }
+
+    /// Whether this handle is on PostgreSQL (for the few statements whose locking differs).
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.0, Inner::PgConn(_) | Inner::PgTx(_))
     }
 
     /// Commits a transaction; a no-op on a plain connection.

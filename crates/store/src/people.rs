@@ -3,7 +3,7 @@
 
 use domain::PersonId;
 use domain::org::Language;
-use domain::person::{DataSource, Email, NewPerson, ProfileChange};
+use domain::person::{Birth, DataSource, Email, NewPerson, ProfileChange};
 use time::Date;
 use uuid::Uuid;
 
@@ -15,6 +15,7 @@ pub(crate) struct PersonRow {
     pub family_name: String,
     pub email: String,
     pub birth_date: Option<Date>,
+    pub birth_year: Option<i32>,
     pub preferred_language: Option<String>,
     pub profile_source: String,
 }
@@ -30,14 +31,15 @@ pub async fn create(
     let at = now();
     with_conn!(db, |c| {
         sqlx::query(
-        "INSERT INTO people (id, given_name, family_name, email, birth_date, preferred_language, profile_source, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+        "INSERT INTO people (id, given_name, family_name, email, birth_date, birth_year, preferred_language, profile_source, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
     )
     .bind(id.0)
     .bind(&person.given_name)
     .bind(&person.family_name)
     .bind(person.email.as_str())
-    .bind(person.birth_date)
+    .bind(person.birth.and_then(Birth::date))
+    .bind(person.birth.and_then(Birth::year))
     .bind(language.map(Language::code))
     .bind(source.as_str())
     .bind(at)
@@ -50,13 +52,15 @@ pub async fn create(
 }
 
 pub(crate) async fn find(db: &mut Db, id: PersonId) -> Result<PersonRow> {
-    let row: Option<PersonRow> = with_conn!(db, |c| sqlx::query_as(
-        "SELECT given_name, family_name, email, birth_date, preferred_language, profile_source \
+    let row: Option<PersonRow> = with_conn!(db, |c| {
+        sqlx::query_as(
+        "SELECT given_name, family_name, email, birth_date, birth_year, preferred_language, profile_source \
          FROM people WHERE id = $1"
     )
     .bind(id.0)
     .fetch_optional(&mut *c)
-    .await)?;
+    .await
+    })?;
     row.ok_or(StoreError::NotFound)
 }
 

@@ -61,6 +61,9 @@ pub struct SignedIn {
     pub actor: Actor,
     pub language: Option<Language>,
     pub organisation: Option<OrganisationInContext>,
+    /// The person must accept a policy version before using the service (the gate,
+    /// [`crate::policies::must_accept`]).
+    pub policies_pending: bool,
 }
 
 /// The organisation a request's path names, loaded with its session.
@@ -80,6 +83,7 @@ struct SignedInRow {
     operator: i64,
     grants: String,
     o_is_member: Option<i64>,
+    policies_pending: bool,
     #[sqlx(flatten)]
     organisation: JoinedRow,
 }
@@ -92,6 +96,8 @@ macro_rules! signed_in_sql {
             $grants,
             " AS grants, (SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = o.id AND m.person_id = s.person_id \
                AND m.status <> 'ended') AS o_is_member, ",
+            crate::pending_sql!("s.person_id", "$3"),
+            " AS policies_pending, ",
             joined_columns!(),
             " FROM sessions s JOIN people p ON p.id = s.person_id LEFT JOIN organisations o ON o.slug = $2 \
              WHERE s.token_hash = $1"
@@ -101,7 +107,8 @@ macro_rules! signed_in_sql {
 
 /// The session and, in the same query, its person's actor and language and the organisation
 /// named by `organisation_slug` (this runs on every signed-in request; separately it would be
-/// six queries). Grants arrive as one JSON array.
+/// seven queries). Grants arrive as one JSON array; whether the policy gate holds the person
+/// comes along.
 pub async fn find_signed_in(
     db: &mut Db,
     token_hash: &str,
@@ -115,6 +122,7 @@ pub async fn find_signed_in(
         |c, sql| sqlx::query_as(sql)
             .bind(token_hash)
             .bind(organisation_slug)
+            .bind(crate::policies::PLATFORM.0)
             .fetch_optional(&mut *c)
             .await)?;
     let Some(row) = row else {
@@ -154,6 +162,7 @@ pub async fn find_signed_in(
             .as_deref()
             .and_then(|l| Language::parse(l).ok()),
         organisation,
+        policies_pending: row.policies_pending,
     }))
 }
 

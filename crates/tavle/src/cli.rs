@@ -494,7 +494,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("cannot read {}", path.display()))?,
                 None => domain::registry::EMBEDDED.to_owned(),
             };
-            match domain::registry::Registry::parse(&text) {
+            // The shipped consent texts are checked against the registry checked here.
+            let consents = |r: &domain::registry::Registry| {
+                domain::consent::Catalogue::parse(domain::consent::EMBEDDED, r)
+            };
+            match domain::registry::Registry::parse(&text).and_then(|r| consents(&r).map(|_| r)) {
                 Ok(r) => {
                     println!(
                         "ok: registry version {}, {} fields, {} purposes, {} retention rules, {} legal holds",

@@ -248,6 +248,7 @@ pub async fn grow_with(
             email: format!("p{i}@{slug}.example"),
             birth_date: time::Date::from_ordinal_date(1960 + (i % 45) as i32, 1 + (i % 365) as u16)
                 .ok(),
+            birth_year: None,
         })
         .collect();
     store::bulk::people(

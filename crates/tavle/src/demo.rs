@@ -268,7 +268,7 @@ async fn create_base(store: &Store, people: &[DemoPerson], hash: &str) -> anyhow
             given_name: p.given.into(),
             family_name: p.family.into(),
             email: Email::parse(&email_of(p.key)).map_err(anyhow::Error::msg)?,
-            birth_date: None,
+            birth: None,
         };
         let id = store::people::create(&mut db, &new, p.source, None).await?;
         store::identities::set_password(&mut db, id, hash).await?;
@@ -877,7 +877,7 @@ mod learning {
                 given_name: p.given.into(),
                 family_name: p.family.into(),
                 email,
-                birth_date: None,
+                birth: None,
             };
             let id = store::people::create(&mut db, &new, source, None).await?;
             store::identities::set_password(&mut db, id, hash).await?;
@@ -1210,7 +1210,7 @@ mod learning {
                 family_name: "Kursholder".into(),
                 email: Email::parse("kursholder@kompetansesenter.tavle.no")
                     .map_err(anyhow::Error::msg)?,
-                birth_date: None,
+                birth: None,
             },
             DataSource::Admin,
             None,

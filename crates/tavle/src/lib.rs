@@ -44,6 +44,8 @@ pub struct Server {
 pub async fn start(config: &Config, store: Store) -> anyhow::Result<Server> {
     // Everything that handles personal data reads the registry: never serve with a bad one.
     domain::registry::load().map_err(cli::registry_problems)?;
+    // The consents people are asked for are checked against it.
+    domain::consent::load().map_err(cli::registry_problems)?;
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

@@ -60,7 +60,7 @@ pub async fn person_viewed(
     if view.email.is_some() {
         fields.push("user.contact.email");
     }
-    if view.birth_date.is_some() {
+    if view.birth_date.is_some() || view.birth_year.is_some() {
         fields.push("user.demographic.date_of_birth");
     }
     if !view.memberships.is_empty() {
@@ -345,6 +345,13 @@ pub const FIELD_KEYS: &[&str] = &[
     "user.education.qualification",
     "user.education.external_record",
     "user.content.opinion",
+    "user.privacy_preferences",
+    "user.privacy_request",
+    "user.consent",
+    "user.preference.favourites",
+    "user.content.review",
+    "user.behavior.search_history",
+    "user.authorization.credentials",
     "audit.entries",
 ];
 
@@ -361,6 +368,7 @@ pub const RELATION_KEYS: &[&str] = &[
     "report_viewer",
     "dpo",
     "operator",
+    "link_holder",
 ];
 
 /// Records of training done elsewhere, as the course's approvers see them.

@@ -235,20 +235,28 @@ pub async fn token_user(
         _ => return Err(AppError::Forbidden("insufficient_scope")),
     }
     store::api_tokens::touch(&mut db, found.id, now).await?;
-    let actor = match found.owner {
-        store::api_tokens::Owner::Person(person) => store::actors::load(&mut db, person).await?,
-        // A service account acts as an administrator of its organisation, within its scopes.
-        store::api_tokens::Owner::ServiceAccount { organisation, id } => Actor {
-            person_id: domain::PersonId(id),
-            operator: false,
-            grants: vec![(organisation, domain::access::OrgRole::OrgAdmin)],
-        },
+    let (actor, policies_pending) = match found.owner {
+        store::api_tokens::Owner::Person(person) => (
+            store::actors::load(&mut db, person).await?,
+            store::policies::must_accept(&mut db, person).await?,
+        ),
+        // A service account acts as an administrator of its organisation, within its scopes;
+        // it is no person, so no policy gate holds it.
+        store::api_tokens::Owner::ServiceAccount { organisation, id } => (
+            Actor {
+                person_id: domain::PersonId(id),
+                operator: false,
+                grants: vec![(organisation, domain::access::OrgRole::OrgAdmin)],
+            },
+            false,
+        ),
     };
     Ok(CurrentUser {
         actor,
         organisation: None,
         session_hash: String::new(),
         token: Some(found.id),
+        policies_pending,
     })
 }
 
@@ -317,6 +325,9 @@ pub struct CurrentUser {
     pub session_hash: String,
     /// The API token the caller came with, if any.
     pub token: Option<uuid::Uuid>,
+    /// The person must accept a policy version first: the gate lets them reach only the
+    /// acceptance page, logout and the public pages (service accounts are never held).
+    pub policies_pending: bool,
 }
 
 /// A signed-in person for an HTML page; anyone else is sent to the login page and back.

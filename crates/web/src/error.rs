@@ -111,6 +111,31 @@ pub const ERROR_CODES: &[&str] = &[
     "survey_already_answered",
     "not_in_course",
     "duplicate_activity",
+    // policies
+    "policy_acceptance_required",
+    "unknown_policy_version",
+    "policy_version_retired",
+    "policy_version_not_draft",
+    "policy_version_not_active",
+    "policy_draft_exists",
+    "policy_not_pending",
+    "acknowledgement_not_refused",
+    "consent_already_withdrawn",
+    "minor_needs_previous",
+    "minor_not_after_material_change",
+    "one_language_required",
+    "birth_date_needed",
+    // consents and the features they govern
+    "consent_required",
+    "not_your_consent",
+    "unknown_consent_purpose",
+    "unknown_consent_version",
+    "consent_version_outdated",
+    "invalid_rating",
+    "in_the_past",
+    "unknown_item",
+    "invalid_url",
+    "not_reviewable",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +164,9 @@ pub enum AppError {
     TooLarge,
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The feature needs the person's consent to the purpose named, which does not stand.
+    #[error("consent to {0} is required")]
+    ConsentRequired(&'static str),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -151,7 +179,7 @@ impl AppError {
                 StatusCode::UNAUTHORIZED
             }
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::ConsentRequired(_) => StatusCode::FORBIDDEN,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -168,6 +196,7 @@ impl AppError {
             Self::TooManyAttempts => "too_many_attempts",
             Self::BadToken(code) => code,
             Self::Forbidden(code) | Self::Conflict(code) => code,
+            Self::ConsentRequired(_) => "consent_required",
             Self::Invalid(_) => "invalid_input",
             Self::Malformed(_) => "malformed_body",
             Self::TooLarge => "payload_too_large",
@@ -185,6 +214,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Invalid(errors) => Self::Invalid(errors),
+            StoreError::ConsentRequired(purpose) => Self::ConsentRequired(purpose),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -215,6 +245,8 @@ impl IntoResponse for AppError {
             status: self.status(),
             detail: match &self {
                 Self::Malformed(detail) => Some(detail.clone()),
+                // The purpose's key; the response names it in the reader's language.
+                Self::ConsentRequired(purpose) => Some((*purpose).to_owned()),
                 _ => None,
             },
             fields: match self {

@@ -349,6 +349,43 @@ mod tests {
                 .map(|k| format!("purpose.{k}")),
         );
         wanted.extend(
+            domain::consent::purposes::ALL
+                .iter()
+                .map(|k| format!("purpose.{k}")),
+        );
+        wanted.extend(
+            [
+                "consent_given",
+                "consent_withdrawn",
+                "consent_unchanged",
+                "favourite_added",
+                "favourite_removed",
+                "list_created",
+                "list_renamed",
+                "list_deleted",
+                "list_changed",
+                "review_saved",
+                "review_deleted",
+                "searches_forgotten",
+                "link_created",
+                "link_revoked",
+                "competence_sent",
+                "recipient_added",
+                "recipient_ended",
+            ]
+            .map(|k| format!("flash.{k}")),
+        );
+        wanted.extend(["given", "withdrawn"].map(|k| format!("consents.action_{k}")));
+        wanted.extend(["page", "api"].map(|k| format!("consents.channel_{k}")));
+        wanted.extend(["completion", "certificate"].map(|k| format!("competence.kind_{k}")));
+        wanted.extend(
+            domain::competence::DatabaseKind::ALL
+                .map(|k| format!("competence.db_kind_{}", k.as_str())),
+        );
+        wanted.extend(
+            domain::competence::DatabaseKind::ALL.map(|k| format!("competence.to_{}", k.as_str())),
+        );
+        wanted.extend(
             crate::audit::RELATION_KEYS
                 .iter()
                 .map(|k| format!("audit_relation.{k}")),

@@ -23,6 +23,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod consents;
 pub mod error;
 pub mod forms;
 pub mod i18n;
@@ -30,6 +31,7 @@ pub mod learning;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod policies;
 pub mod privacy;
 
 use auth::{CSRF_COOKIE, CurrentUser, SESSION_COOKIE};
@@ -246,6 +248,58 @@ fn csrf_exempt(method: &Method, path: &str) -> bool {
     method == Method::POST && path == "/api/v1/session"
 }
 
+/// What a person held at the policy gate may still reach: the acceptance page and its forms,
+/// logging out (and in again), the public list of policies and sub-processors, and the API's
+/// session, pending, accept, refuse and deletion-request endpoints.
+fn gate_lets_through(method: &Method, path: &str) -> bool {
+    let read = matches!(*method, Method::GET | Method::HEAD);
+    match path {
+        "/logout" | "/logout/everywhere" | "/login" | "/policies/accept" | "/policies/refuse" => {
+            true
+        }
+        "/policies" | "/privacy/sub-processors" | "/api/openapi.json" => read,
+        "/api/v1/session" | "/api/v1/session/everywhere" => true,
+        "/api/v1/policies" | "/api/v1/me/policies/pending" | "/api/v1/me/deletion-requests" => read,
+        "/api/v1/me/policies/acceptances" | "/api/v1/me/policies/refusals" => {
+            *method == Method::POST
+        }
+        _ => path.starts_with("/password/"),
+    }
+}
+
+/// The answer to a held person: pages go to the acceptance page (and back afterwards); the
+/// API answers 403 `policy_acceptance_required` naming where to accept.
+fn held_at_gate(uri: &axum::http::Uri, tr: Tr, is_api: bool) -> Response {
+    if is_api {
+        let body = serde_json::json!({
+            "type": "/api/problems/policy_acceptance_required",
+            "title": tr.error("policy_acceptance_required"),
+            "status": 403,
+            "code": "policy_acceptance_required",
+            "accept_url": policies::ACCEPT_PATH,
+            "pending_url": policies::PENDING_API_PATH,
+        });
+        let link = format!(
+            "<{}>; rel=\"related\", <{}>; rel=\"alternate\"; type=\"text/html\"",
+            policies::PENDING_API_PATH,
+            policies::ACCEPT_PATH
+        );
+        let mut response = (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response();
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+        return response;
+    }
+    let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    axum::response::Redirect::to(&format!("{}?{query}", policies::ACCEPT_PATH)).into_response()
+}
+
 /// Loads the session and language, checks CSRF on state-changing requests, and renders any
 /// error the handlers returned in the requester's language.
 async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -291,6 +345,13 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
             Ok(None) => session_expired = true,
             Err(e) => return render_error(e.into_response(), tr, is_api),
         }
+    }
+
+    if let Some(held) = user.as_ref().filter(|u| u.policies_pending)
+        && !gate_lets_through(req.method(), req.uri().path())
+    {
+        tracing::debug!(person = %held.actor.person_id, "held at the policy gate");
+        return held_at_gate(req.uri(), tr, is_api);
     }
 
     let method = req.method().clone();
@@ -382,6 +443,7 @@ async fn load_user(
             organisation: found.organisation,
             session_hash: hash,
             token: None,
+            policies_pending: found.policies_pending,
         },
         found.language,
     )))
@@ -461,6 +523,16 @@ fn render_error(response: Response, tr: Tr, is_api: bool) -> Response {
         }
     };
     let title = tr.error(pending.code);
+    let mut pending = pending;
+    if pending.code == "consent_required"
+        && let Some(purpose) = &pending.detail
+        && let Some(d) = domain::consent::catalogue().get(purpose)
+    {
+        pending.detail = Some(tr.fill(
+            "error.consent_required_detail",
+            &[("purpose", d.current().title.get(tr.lang))],
+        ));
+    }
     let mut rendered = if is_api {
         let errors: Vec<_> = pending
             .fields

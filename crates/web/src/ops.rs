@@ -8,6 +8,7 @@ use domain::person::{DataSource, Email, MembershipInput, NewPersonInput, Profile
 use domain::{FieldErrors, MembershipId, OrganisationId, PersonId, UnitId};
 use store::audit::{AuditEntry, purposes};
 use store::organisations::{self, Organisation};
+use store::policies::Channel;
 use store::{memberships, roles};
 
 use crate::AppState;
@@ -210,23 +211,82 @@ fn admin_only(actor: &Actor, org: &Organisation) -> AppResult<()> {
     }
 }
 
-/// Creates a person with a membership in `org`, checking the organisation's minimum age.
-/// An under-age or otherwise invalid person leaves nothing behind.
+/// Counts `n` under-age refusals of `org` through `channel`, in a transaction of its own (the
+/// refused attempt's writes, if any, are rolled back: nothing about the person is kept).
+pub async fn count_age_refusals(
+    state: &AppState,
+    org: &Organisation,
+    channel: Channel,
+    n: usize,
+) -> AppResult<()> {
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    if n == 0 {
+        return Ok(());
+    }
+    let mut db = state.store.begin().await?;
+    store::policies::count_refusals(&mut db, org.id, channel, n).await?;
+    db.commit().await?;
+    tracing::info!(organisation = %org.id, channel = channel.as_str(), n, "under-age account refused");
+    Ok(())
+}
+
+/// The minimum-age check every way of creating an account in `org` goes through: the admin
+/// form and the API ([`create_person`]), people imports ([`import_people`]), and self sign-up
+/// and identity providers (which pass the birth date or year the person or the provider gave,
+/// e.g. Feide's `feideYearOfBirth`; never a national identity number). Where the organisation
+/// sets a minimum age, a birth date or year is required and an under-age person is refused
+/// (`birth_date`: `under_minimum_age`, or `birth_date_needed` when a year alone leaves it
+/// open); the refusal is counted and nothing about the person is stored.
+pub async fn admit(
+    state: &AppState,
+    org: &Organisation,
+    birth: Option<domain::person::Birth>,
+    channel: Channel,
+) -> AppResult<()> {
+    match domain::person::check_minimum_age(org.minimum_age, birth, today()) {
+        Ok(()) => Ok(()),
+        Err(code) => {
+            let errors = FieldErrors::single("birth_date", code);
+            if domain::person::refused_for_age(&errors) {
+                count_age_refusals(state, org, channel, 1).await?;
+            }
+            Err(errors.into())
+        }
+    }
+}
+
+/// Creates a person with a membership in `org`, checking the organisation's minimum age
+/// ([`admit`]). An under-age or otherwise invalid person leaves nothing behind (the refusal
+/// is counted for `channel`).
 pub async fn create_person(
     state: &AppState,
     actor: &Actor,
     org: &Organisation,
     person: &NewPersonInput,
     membership: &MembershipInput,
+    channel: Channel,
 ) -> AppResult<PersonId> {
     admin_only(actor, org)?;
     let today = today();
     let mut errors = FieldErrors::new();
-    let new_person = errors.merge(person.validate(org.minimum_age, today));
+    // Every field at once; the birth date (when it parses) is checked against the minimum age
+    // by `admit`, whatever else is wrong.
+    let new_person = errors.merge(person.validate(None, today));
     let terms = errors.merge(membership.validate(today));
+    if let Ok(birth) = domain::person::parse_birth(&person.birth_date)
+        && let Err(e) = admit(state, org, birth, channel).await
+    {
+        match e {
+            AppError::Invalid(age) => errors.0.extend(age.0),
+            other => return Err(other),
+        }
+    }
     let (Some(new_person), Some(terms)) = (new_person, terms) else {
         return Err(errors.into());
     };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let mut db = state.store.begin().await?;
     let id = store::people::create(&mut db, &new_person, DataSource::Admin, None).await?;
     let placement = placement(&mut db, membership).await?;
@@ -677,6 +737,19 @@ pub async fn import_people(
 ) -> AppResult<ImportReport> {
     let today = today();
     let parsed = domain::import::parse(bytes, org.minimum_age, today);
+    if !dry_run {
+        // Rows refused for the minimum age are attempts to create an account: counted, and
+        // nothing of them is stored (the rows never reach the plan).
+        let under_age = parsed
+            .errors
+            .iter()
+            .filter(|e| {
+                e.column == "birth_date"
+                    && matches!(e.code, "under_minimum_age" | "birth_date_needed")
+            })
+            .count();
+        count_age_refusals(state, org, Channel::Import, under_age).await?;
+    }
     let mut db = state.store.begin().await?;
     let mut current = store::import::current(&mut db, org.id).await?;
     let (plan, plan_errors) =

@@ -16,6 +16,7 @@ keys! {
     FAMILY_NAME = "people.family_name",
     EMAIL = "people.email",
     BIRTH_DATE = "people.birth_date",
+    BIRTH_YEAR = "people.birth_year",
     MEMBERSHIP_KIND = "memberships.kind",
     MEMBERSHIP_UNIT = "memberships.unit_id",
     MEMBERSHIP_POSITION = "memberships.position",
@@ -46,4 +47,6 @@ keys! {
     CERTIFICATE_ISSUED = "certificates.issued_on",
     CERTIFICATE_EXPIRES = "certificates.expires_on",
     POST_BODY = "discussion_posts.body",
+    TRANSFER_ITEMS = "competence_transfers.items",
+    TRANSFER_SENT = "competence_transfers.sent_at",
 }

@@ -182,6 +182,8 @@ pub enum Trigger {
     LastLogin,
     SessionEnded,
     CourseArchived,
+    /// The person withdrew the consent the data was held for.
+    ConsentWithdrawn,
 }
 
 /// What a retention rule or erasure does to a record.

@@ -192,7 +192,7 @@ const RIGHTS: [(&str, &str, &str); 8] = [
     ("restriction", "GDPR art. 18", "/privacy"),
     ("objection", "GDPR art. 21", "/privacy"),
     ("portability", "GDPR art. 20", "/privacy"),
-    ("withdraw_consent", "GDPR art. 7 (3)", "/privacy"),
+    ("withdraw_consent", "GDPR art. 7 (3)", "/privacy/consents"),
     ("complain", "GDPR art. 77", AUTHORITY_URL),
 ];
 

@@ -211,6 +211,18 @@ pub static CATEGORIES: &[Category] = &[
         "Log of access and changes",
     ),
     c(
+        "user.privacy_preferences",
+        "pd:PrivacyPreference",
+        "Aksept av erklæringer og samtykker",
+        "Acceptance of policies and consents",
+    ),
+    c(
+        "user.privacy_request",
+        "dpv:RightExerciseRecord",
+        "Forespørsler om personvernrettigheter",
+        "Requests to exercise privacy rights",
+    ),
+    c(
         "user.contact.organisation",
         "pd:Organisation",
         "Organisasjon oppgitt ved påmelding",
@@ -221,6 +233,30 @@ pub static CATEGORIES: &[Category] = &[
         "pd:NationalIdentificationNumber",
         "Fødselsnummer",
         "National identity number",
+    ),
+    c(
+        "user.consent",
+        "dpv:ConsentRecord",
+        "Samtykker og endringer i dem",
+        "Consents and their changes",
+    ),
+    c(
+        "user.preference.favourites",
+        "pd:Favorite",
+        "Favoritter og lister",
+        "Favourites and lists",
+    ),
+    c(
+        "user.content.review",
+        "pd:Opinion",
+        "Vurderinger og omtaler av kurs",
+        "Course ratings and reviews",
+    ),
+    c(
+        "user.behavior.search_history",
+        "pd:BrowsingBehavior",
+        "Søk i kurskatalogen",
+        "Catalogue searches",
     ),
     Category {
         key: "user.health",

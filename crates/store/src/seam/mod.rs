@@ -25,6 +25,8 @@ pub struct PersonView {
     pub family_name: Option<String>,
     pub email: Option<String>,
     pub birth_date: Option<Date>,
+    /// A year of birth, where only that was given.
+    pub birth_year: Option<i32>,
     /// Only the memberships in the organisation the view was asked for (all of them for self).
     pub memberships: Vec<Membership>,
     pub roles: Vec<(OrganisationId, OrgRole)>,
@@ -121,6 +123,9 @@ async fn view(
         } else {
             None
         },
+        birth_year: row
+            .birth_year
+            .filter(|_| keys::BIRTH_YEAR.visible_to(&viewer)),
         memberships,
         roles,
         preferred_language: if myself {
@@ -757,3 +762,4 @@ pub async fn membership(
 
 pub mod learning;
 pub(crate) mod project;
+pub mod sharing;

@@ -70,7 +70,11 @@ const DEFAULTS: &[(&[&str], &str)] = &[
         "dm im cs oa rv ps dpo | cp@list le@history dl@directory op@support",
     ),
     (
-        &["people.birth_date", "memberships.employee_number"],
+        &[
+            "people.birth_date",
+            "people.birth_year",
+            "memberships.employee_number",
+        ],
         "oa dpo |",
     ),
     (
@@ -114,8 +118,52 @@ const DEFAULTS: &[(&[&str], &str)] = &[
             "discussion_posts.deleted_at",
             "audit_keys.audit_key",
             "audit_set_members.subject_key",
+            // Acceptances and deletion requests are the person's own (their administrators
+            // see counts only).
+            "policy_acceptances.kind",
+            "policy_acceptances.language",
+            "policy_acceptances.accepted_at",
+            "policy_acceptances.withdrawn_at",
+            "account_deletion_requests.reason",
+            "account_deletion_requests.status",
+            "account_deletion_requests.received_at",
+            "account_deletion_requests.due_on",
+            // Consents and what is kept under them: the person's own (issue 6). Reviews reach
+            // others as published text without the person (recipient `course_visitors`), not
+            // through a relation.
+            "consents.status",
+            "consents.text_version",
+            "consents.changed_at",
+            "consent_changes.action",
+            "consent_changes.text_version",
+            "consent_changes.text_hash",
+            "consent_changes.language",
+            "consent_changes.channel",
+            "consent_changes.changed_at",
+            "favourite_lists.name",
+            "favourites.created_at",
+            "favourite_list_items.added_at",
+            "course_reviews.rating",
+            "course_reviews.body",
+            "course_reviews.show_name",
+            "course_reviews.author_name",
+            "course_reviews.updated_at",
+            "catalogue_searches.query",
+            "catalogue_searches.language",
+            "catalogue_searches.tag",
+            "catalogue_searches.searched_at",
+            "share_links.token_hash",
+            "share_links.label",
+            "share_links.expires_on",
+            "share_links.revoked_at",
+            "competence_transfers.consent_version",
         ],
         "|",
+    ),
+    // What a member chose to send their organisation, while the consent stands (MUN-16).
+    (
+        &["competence_transfers.items", "competence_transfers.sent_at"],
+        "oa |",
     ),
     (
         &["login_identities.last_login_at", "course_staff.role"],

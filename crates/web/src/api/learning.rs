@@ -103,7 +103,7 @@ fn today() -> time::Date {
 /// Reads a form-like input from JSON, taking booleans, numbers and arrays of strings for the
 /// string fields the forms send (`true` → `"true"`, `false`/`null` → `""`, `["a","b"]` →
 /// `"a, b"`).
-fn lenient<T: DeserializeOwned>(mut body: Value) -> AppResult<T> {
+pub(super) fn lenient<T: DeserializeOwned>(mut body: Value) -> AppResult<T> {
     if let Value::Object(map) = &mut body {
         for value in map.values_mut() {
             let replacement = match &*value {
@@ -143,7 +143,7 @@ fn form_value(v: &Value) -> Option<String> {
 /// The course `id` in the context of organisation `slug`: a course `slug` owns, or one
 /// offered to it by another organisation (shared with it, or public) when the caller belongs
 /// to `slug`. Anything else is not found.
-async fn course_in(
+pub(super) async fn course_in(
     state: &AppState,
     user: &CurrentUser,
     slug: &str,
@@ -737,6 +737,17 @@ async fn list_courses(
         organisation: None,
         offered_to: Some(org.id),
     };
+    // The search joins the caller's recent searches, only while that consent stands.
+    let consents = crate::consents::standing(&state, &user.actor).await?;
+    crate::consents::remember_search(
+        &state,
+        &user.actor,
+        &consents,
+        params.q.as_deref().unwrap_or(""),
+        language.map(Language::code).unwrap_or(""),
+        tag.as_deref().unwrap_or(""),
+    )
+    .await?;
     let mut db = state.store.conn().await?;
     let found = courses::catalogue(&mut db, &user.actor, &query, 500).await?;
     let mut out: Vec<CourseDto> = found

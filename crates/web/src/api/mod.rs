@@ -25,7 +25,9 @@ use crate::pages::Ctx;
 use crate::{AppState, append_cookie, ops};
 
 mod audit;
+mod consents;
 mod learning;
+mod policies;
 mod privacy;
 
 // Dates travel as ISO 8601 (`2025-08-31`).
@@ -59,7 +61,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::access_log))
         .routes(routes!(audit::search))
         .merge(learning::router())
-        .merge(privacy::router());
+        .merge(privacy::router())
+        .merge(policies::router())
+        .merge(consents::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 
@@ -251,6 +255,9 @@ pub struct PersonDto {
     #[serde(skip_serializing_if = "Option::is_none", with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]
     birth_date: Option<time::Date>,
+    /// A year of birth where only that was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth_year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     preferred_language: Option<String>,
     /// Where name and e-mail came from; only `self` lets the person edit them.
@@ -269,6 +276,7 @@ impl From<PersonView> for PersonDto {
             family_name: v.family_name,
             email: v.email,
             birth_date: v.birth_date,
+            birth_year: v.birth_year,
             preferred_language: v.preferred_language.map(|l| l.code().to_owned()),
             profile_source: v.profile_source.map(|s| s.as_str().to_owned()),
             memberships: v.memberships.iter().map(Into::into).collect(),
@@ -577,7 +585,15 @@ async fn create_person(
     ApiJson(body): ApiJson<NewPersonRequest>,
 ) -> AppResult<Response> {
     let org = ops::org_for_admin(&state, &user, &slug).await?;
-    let id = ops::create_person(&state, &user.actor, &org, &body.person, &body.membership).await?;
+    let id = ops::create_person(
+        &state,
+        &user.actor,
+        &org,
+        &body.person,
+        &body.membership,
+        store::policies::Channel::Api,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
 }
 

@@ -62,7 +62,24 @@ pub(super) fn settings_fields(form: FormBuilder, tr: Tr) -> FormBuilder {
                 OrganisationKind::ALL.map(OrganisationKind::as_str),
             ),
         )
-        .input("minimum_age", "field.minimum_age", "number", false)
+        .select(
+            "minimum_age",
+            "field.minimum_age",
+            false,
+            // The presets first (Munio 15, KS Læring 16), then the rest of 13–18.
+            [15u8, 16, 13, 14, 17, 18]
+                .into_iter()
+                .map(|years| {
+                    let y = years.to_string();
+                    let key = if domain::org::MinimumAge::PRESETS.contains(&years) {
+                        "admin.minimum_age_preset"
+                    } else {
+                        "admin.minimum_age_years"
+                    };
+                    (y.clone(), tr.fill(key, &[("years", &y)]))
+                })
+                .collect(),
+        )
         .hint("hint.minimum_age")
         .input("languages", "field.languages", "text", true)
         .hint("hint.languages")
@@ -78,6 +95,37 @@ struct OverviewPage {
     t: Tr,
     org: Organisation,
     form: FormView,
+    /// How many under-age attempts were refused, by channel (counts only).
+    refusals: Option<String>,
+}
+
+/// The count of minimum-age refusals, as the settings page states it (none: nothing shown).
+async fn refusals_text(state: &AppState, tr: Tr, org: &Organisation) -> AppResult<Option<String>> {
+    let mut db = state.store.conn().await?;
+    let counts = store::policies::refusals(&mut db, org.id).await?;
+    if counts.is_empty() {
+        return Ok(None);
+    }
+    let of = |c: store::policies::Channel| {
+        counts
+            .iter()
+            .find(|(x, _)| *x == c)
+            .map_or(0, |(_, n)| *n)
+            .to_string()
+    };
+    let total = counts.iter().map(|(_, n)| n).sum::<i64>().to_string();
+    use store::policies::Channel;
+    Ok(Some(tr.fill(
+        "admin.age_refusals",
+        &[
+            ("count", &total),
+            ("admin", &of(Channel::Admin)),
+            ("api", &of(Channel::Api)),
+            ("import", &of(Channel::Import)),
+            ("sign_up", &of(Channel::SignUp)),
+            ("identity_provider", &of(Channel::IdentityProvider)),
+        ],
+    )))
 }
 
 fn settings_form(
@@ -105,11 +153,13 @@ pub async fn overview(
 ) -> AppResult<Response> {
     let org = ops::org_for_admin(&state, &user, &slug).await?;
     let form = settings_form(&ctx, &org, settings_values(&org), &FieldErrors::new());
+    let refusals = refusals_text(&state, ctx.0.tr, &org).await?;
     render(&OverviewPage {
         l: ctx.layout("admin.title", done.done.as_deref()),
         t: ctx.0.tr,
         org,
         form,
+        refusals,
     })
 }
 
@@ -125,11 +175,13 @@ pub async fn save_settings(
         Ok(org) => Ok(Redirect::to(&format!("/org/{}/admin?done=saved", org.slug)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let form = settings_form(&ctx, &org, values_of(&input), &errors);
+            let refusals = refusals_text(&state, ctx.0.tr, &org).await?;
             render_invalid(&OverviewPage {
                 l: ctx.layout("admin.title", None),
                 t: ctx.0.tr,
                 org,
                 form,
+                refusals,
             })
         }
         Err(e) => Err(e),
@@ -418,12 +470,14 @@ async fn new_person_page(
     .input("given_name", "field.given_name", "text", true)
     .input("family_name", "field.family_name", "text", true)
     .input("email", "field.email", "email", true)
+    // Text, not a date picker: a year alone is accepted too.
     .input(
         "birth_date",
         "field.birth_date",
-        "date",
+        "text",
         org.minimum_age.is_some(),
     )
+    .autocomplete("bday")
     .hint(if org.minimum_age.is_some() {
         "hint.birth_date_required"
     } else {
@@ -489,7 +543,16 @@ pub async fn create_person(
     PageForm(input): PageForm<CreatePersonForm>,
 ) -> AppResult<Response> {
     let org = ops::org_for_admin(&state, &user, &slug).await?;
-    match ops::create_person(&state, &user.actor, &org, &input.person, &input.membership).await {
+    match ops::create_person(
+        &state,
+        &user.actor,
+        &org,
+        &input.person,
+        &input.membership,
+        store::policies::Channel::Admin,
+    )
+    .await
+    {
         Ok(id) => Ok(
             Redirect::to(&format!("/org/{}/admin/people/{id}?done=created", org.slug))
                 .into_response(),

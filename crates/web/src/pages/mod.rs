@@ -15,11 +15,13 @@ use crate::{AppState, RequestContext};
 
 mod access_log;
 mod admin;
+pub mod consents;
 mod import;
 mod jobs;
 mod learning;
 mod operator;
 mod password;
+pub(crate) mod policies;
 mod privacy;
 mod profile;
 mod session;
@@ -102,6 +104,64 @@ pub fn router() -> Router<AppState> {
             post(privacy::end_sub_processor),
         )
         .route("/privacy", get(privacy::mine))
+        .route("/policies", get(policies::list))
+        .route(
+            "/policies/accept",
+            get(policies::show_accept).post(policies::accept),
+        )
+        .route("/policies/refuse", post(policies::refuse))
+        .route(
+            "/privacy/acceptances/{id}/withdraw",
+            post(policies::withdraw),
+        )
+        .route(
+            "/org/{slug}/admin/policies",
+            get(policies::org_list).post(policies::org_create),
+        )
+        .route(
+            "/org/{slug}/admin/policies/{policy}",
+            get(policies::org_policy),
+        )
+        .route(
+            "/org/{slug}/admin/policies/{policy}/versions",
+            post(policies::org_new_version),
+        )
+        .route(
+            "/org/{slug}/admin/policy-versions/{version}/publish",
+            post(policies::org_publish),
+        )
+        .route(
+            "/org/{slug}/admin/policy-versions/{version}/retire",
+            post(policies::org_retire),
+        )
+        .route(
+            "/org/{slug}/admin/policy-versions/{version}/discard",
+            post(policies::org_discard),
+        )
+        .route(
+            "/operator/policies",
+            get(policies::platform_list).post(policies::platform_create),
+        )
+        .route(
+            "/operator/policies/{policy}",
+            get(policies::platform_policy),
+        )
+        .route(
+            "/operator/policies/{policy}/versions",
+            post(policies::platform_new_version),
+        )
+        .route(
+            "/operator/policy-versions/{version}/publish",
+            post(policies::platform_publish),
+        )
+        .route(
+            "/operator/policy-versions/{version}/retire",
+            post(policies::platform_retire),
+        )
+        .route(
+            "/operator/policy-versions/{version}/discard",
+            post(policies::platform_discard),
+        )
         .route("/privacy/sub-processors", get(privacy::sub_processors))
         .route(
             "/org/{slug}/privacy-notice",
@@ -109,7 +169,62 @@ pub fn router() -> Router<AppState> {
         )
         .route("/org/{slug}/dpo/ropa", get(privacy::ropa))
         .route("/org/{slug}/dpo/registry", get(privacy::registry_page))
+        .merge(consents_router())
         .merge(learning::router())
+}
+
+/// Consents and the features they govern (`consents`).
+fn consents_router() -> Router<AppState> {
+    Router::new()
+        .route("/privacy/consents", get(consents::consents))
+        .route("/privacy/consents/{purpose}", post(consents::change))
+        .route(
+            "/privacy/consents/{purpose}/versions/{version}",
+            get(consents::version),
+        )
+        .route("/privacy/competence-recipients", get(consents::recipients))
+        .route(
+            "/operator/competence-recipients",
+            get(consents::operator_recipients).post(consents::add_recipient),
+        )
+        .route(
+            "/operator/competence-recipients/{id}/end",
+            post(consents::end_recipient),
+        )
+        .route(
+            "/favourites",
+            get(consents::favourites).post(consents::add_favourite),
+        )
+        .route("/favourites/{id}/remove", post(consents::remove_favourite))
+        .route("/favourites/lists", post(consents::create_list))
+        .route("/favourites/lists/add", post(consents::add_to_list))
+        .route("/favourites/lists/{id}", post(consents::rename_list))
+        .route("/favourites/lists/{id}/delete", post(consents::delete_list))
+        .route(
+            "/favourites/lists/{id}/items/{favourite}/remove",
+            post(consents::remove_from_list),
+        )
+        .route(
+            "/org/{slug}/courses/{id}/review",
+            post(consents::save_review),
+        )
+        .route(
+            "/org/{slug}/courses/{id}/review/delete",
+            post(consents::delete_review),
+        )
+        .route(
+            "/catalogue/searches/{id}/forget",
+            post(consents::forget_searches),
+        )
+        .route("/competence", get(consents::competence))
+        .route("/competence/links", post(consents::create_link))
+        .route("/competence/links/{id}/revoke", post(consents::revoke_link))
+        .route("/competence/send", post(consents::send))
+        .route("/shared/{token}", get(consents::shared))
+        .route(
+            "/org/{slug}/admin/shared-competence",
+            get(consents::received),
+        )
 }
 
 /// Pages that take file uploads (multipart): they get the upload size limit instead of the

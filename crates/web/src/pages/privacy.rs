@@ -32,6 +32,10 @@ struct PrivacyPage {
     /// Each notice, the organisation's slug, and whether the person is its DPO or admin.
     notices: Vec<(Notice, String, bool)>,
     platform: bool,
+    /// The person's acceptances, with the exact texts (newest first).
+    history: Vec<super::policies::HistoryView>,
+    /// Their requests to delete their account.
+    requests: Vec<super::policies::RequestView>,
 }
 
 /// The signed-in person's privacy page.
@@ -39,6 +43,7 @@ pub async fn mine(
     State(state): State<AppState>,
     ctx: Ctx,
     PageUser(user): PageUser,
+    done: DoneQuery,
 ) -> AppResult<Response> {
     let tr = ctx.0.tr;
     let mut db = state.store.conn().await?;
@@ -55,11 +60,14 @@ pub async fn mine(
         let n = privacy::notice(&state, &state.config.operator, tr.lang).await?;
         notices.push((n, String::new(), false));
     }
+    let (history, requests) = super::policies::history_views(&state, &user, tr).await?;
     render(&PrivacyPage {
-        l: ctx.layout("privacy.title", None),
+        l: ctx.layout("privacy.title", done.done.as_deref()),
         t: tr,
         notices,
         platform,
+        history,
+        requests,
     })
 }
 

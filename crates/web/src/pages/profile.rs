@@ -206,6 +206,7 @@ async fn profile_page(
         birth_date: me
             .birth_date
             .map(|d| d.to_string())
+            .or_else(|| me.birth_year.map(|y| y.to_string()))
             .unwrap_or_else(|| tr.get("profile.not_given").to_owned()),
         editable,
         memberships: membership_rows(tr, &me, &orgs),

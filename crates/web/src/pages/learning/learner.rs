@@ -26,6 +26,7 @@ use crate::auth::{CurrentUser, PageUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::learning::{self as ops, CourseCtx};
+use crate::pages::consents;
 use crate::pages::{Ctx, DoneQuery, Layout, render, render_invalid};
 
 // ---- dashboard ----
@@ -63,6 +64,8 @@ struct DashboardPage {
     required: Vec<RequirementRow>,
     in_progress: Vec<EnrollmentRow>,
     expiring: Vec<CertificateRow>,
+    /// Recommendations, while their consent stands.
+    extras: consents::CatalogueExtras,
 }
 
 fn enrollment_row(t: Tr, e: &seam::MyEnrollment) -> EnrollmentRow {
@@ -106,10 +109,12 @@ pub async fn dashboard(
     let enrollments = seam::my_enrollments(&mut db, &user.actor).await?;
     let certificates = seam::my_certificates(&mut db, &user.actor).await?;
     drop(db);
+    let extras = consents::dashboard_extras(&state, t, &user).await?;
 
     render(&DashboardPage {
         l: ctx.layout("learn.title", done.done.as_deref()),
         t,
+        extras,
         required: requirements
             .iter()
             .map(|r| RequirementRow {
@@ -165,6 +170,8 @@ struct CataloguePage {
     tag: String,
     languages: Vec<(&'static str, String, bool)>,
     courses: Vec<CatalogueRow>,
+    /// Recent searches and recommendations, while their consents stand.
+    extras: consents::CatalogueExtras,
 }
 
 /// The courses the learner may find, searched by words in the title, summary and tags, and
@@ -174,6 +181,7 @@ pub async fn catalogue(
     ctx: Ctx,
     PageUser(user): PageUser,
     Query(search): Query<CatalogueSearch>,
+    done: DoneQuery,
 ) -> AppResult<Response> {
     let t = ctx.0.tr;
     let query = CatalogueQuery {
@@ -185,10 +193,14 @@ pub async fn catalogue(
     let mut db = state.store.conn().await?;
     let found = courses::catalogue(&mut db, &user.actor, &query, 200).await?;
     drop(db);
+    let extras =
+        consents::catalogue_extras(&state, t, &user, (&search.q, &search.language, &search.tag))
+            .await?;
     let member_of = user.actor.organisations_with_roles();
     render(&CataloguePage {
-        l: ctx.layout("catalogue.title", None),
+        l: ctx.layout("catalogue.title", done.done.as_deref()),
         t,
+        extras,
         tag: search.tag.clone(),
         languages: Language::ALL
             .iter()
@@ -261,6 +273,8 @@ struct CoursePage {
     certificate: String,
     modules: Vec<ModuleView>,
     co_participants: Option<Vec<CoParticipantRow>>,
+    /// The favourite button and the reviews (consents).
+    extras: consents::CourseExtras,
 }
 
 fn module_views(
@@ -330,9 +344,11 @@ pub async fn course(
         },
         None => String::new(),
     };
+    let extras = consents::course_extras(&state, t, &user, &c, None).await?;
     let page = CoursePage {
         l: ctx.layout("course.title", done.done.as_deref()),
         t,
+        extras,
         modules: module_views(t, &base, &modules, &activities, progress),
         title: settings.title.clone(),
         summary: settings.summary.clone(),
@@ -506,6 +522,8 @@ struct ActivityPage {
     can_teach: bool,
     errors: Vec<String>,
     v: ActivityView,
+    /// The favourite button (consents).
+    extras: consents::CourseExtras,
 }
 
 /// Another person's activity, or one of a course the user does not take or teach, is not
@@ -718,9 +736,11 @@ async fn activity_page(
         }
     }
     drop(db);
+    let extras = consents::course_extras(state, t, user, c, Some(activity.id)).await?;
     Ok(ActivityPage {
         l: ctx.layout("activity.title", done),
         t,
+        extras,
         csrf: ctx.0.csrf.clone(),
         course_title: c.course.settings.title.clone(),
         title: activity.title.clone(),
