@@ -539,6 +539,17 @@ pub async fn invite(
         &[("org", &org.name), ("link", &link), ("days", &days)],
     );
     queue_email(&mut db, person, "invitation", &email, &subject, &body).await?;
+    // A link that sets the person's password is a credential made for them.
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["user.authorization.credentials"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %person, "invitation queued");
     Ok(())
@@ -617,6 +628,19 @@ pub async fn set_password_with_link(
         .ok_or_else(|| FieldErrors::single("token", "invalid_link"))?;
     store::identities::set_password(&mut db, person, &hash).await?;
     store::sessions::delete_for_person(&mut db, person).await?;
+    // Whoever holds the link acts as the person (it was mailed to them).
+    store::audit::append_change(
+        &mut db,
+        AuditEntry::change(
+            None,
+            person,
+            "myself",
+            vec![person],
+            &["user.authorization.credentials"],
+            purposes::SELF_SERVICE,
+        ),
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(person = %person, "password set through a link");
     Ok(person)
