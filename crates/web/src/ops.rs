@@ -787,6 +787,31 @@ pub async fn import_people(
     report.errors.sort_by_key(|e| e.line);
     let refused = !report.errors.is_empty() && !skip_invalid;
     if refused || dry_run {
+        // The rows shown of people the organisation holds say which of their stored fields
+        // differ from the file: a read of them, one entry for the page.
+        if let Some(actor) = by {
+            let shown = plan
+                .rows
+                .iter()
+                .filter(|r| r.action != domain::import::Action::Create)
+                .filter_map(|r| current.members.get(&r.row.employee_number))
+                .map(|e| e.person.person);
+            crate::audit::read(
+                state,
+                org.id,
+                actor,
+                "org_admin",
+                shown,
+                &[
+                    "user.name",
+                    "user.contact.email",
+                    "user.demographic.date_of_birth",
+                    "user.employment",
+                ],
+                purposes::ADMINISTRATION,
+            )
+            .await;
+        }
         report.rows = plan.rows;
         return Ok(report);
     }
