@@ -49,6 +49,8 @@ pub mod purposes {
     pub const AUDIT: &str = "accountability";
     /// A request to exercise a right (an account-deletion request).
     pub const RIGHTS_REQUESTS: &str = "rights_requests";
+    /// A course's participants seeing each other on its participant list.
+    pub const PARTICIPANT_LIST: &str = "participant_list";
 
     pub const ALL: &[&str] = &[
         ADMINISTRATION,
@@ -59,6 +61,7 @@ pub mod purposes {
         SELF_SERVICE,
         AUDIT,
         RIGHTS_REQUESTS,
+        PARTICIPANT_LIST,
     ];
 }
 

@@ -131,6 +131,37 @@ pub async fn participants(
     }
 }
 
+/// A course's participant list as someone taking or teaching it sees it: names with e-mail,
+/// workplace and completion, so more than names in a list.
+pub async fn co_participants(
+    state: &AppState,
+    actor: &Actor,
+    course: &Course,
+    teaches: bool,
+    list: &[seen::CoParticipant],
+) {
+    let (relation, purpose) = if teaches {
+        ("teacher", purposes::TEACHING)
+    } else {
+        ("co_participant", purposes::PARTICIPANT_LIST)
+    };
+    read(
+        state,
+        course.organisation_id,
+        actor,
+        relation,
+        list.iter().map(|p| p.person_id),
+        &[
+            "user.name",
+            "user.contact.email",
+            "user.workplace",
+            "user.education.enrollment",
+        ],
+        purpose,
+    )
+    .await;
+}
+
 /// Submissions in a grading queue or opened for grading.
 pub async fn submissions(
     state: &AppState,
@@ -364,6 +395,7 @@ pub const RELATION_KEYS: &[&str] = &[
     "manager",
     "teacher",
     "course_staff",
+    "co_participant",
     "provider_staff",
     "report_viewer",
     "dpo",

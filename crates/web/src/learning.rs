@@ -225,9 +225,38 @@ pub async fn update_activity(
     Ok(())
 }
 
+/// Appends a change of `person`'s course role, in `db`'s transaction: an organisation admin
+/// administers it, a course admin does it as the course's staff, for teaching.
+async fn staff_changed(
+    db: &mut store::Db,
+    actor: &Actor,
+    ctx: &CourseCtx,
+    person: PersonId,
+) -> AppResult<()> {
+    let (relation, purpose) = if actor.is_org_admin(ctx.org.id) {
+        ("org_admin", store::audit::purposes::ADMINISTRATION)
+    } else {
+        ("course_staff", store::audit::purposes::TEACHING)
+    };
+    store::audit::append_change(
+        db,
+        store::audit::AuditEntry::change(
+            Some(ctx.course.organisation_id),
+            actor.person_id,
+            relation,
+            vec![person],
+            &["user.role"],
+            purpose,
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Makes the person with this e-mail teacher or course admin of the course.
 pub async fn set_staff(
     state: &AppState,
+    actor: &Actor,
     ctx: &CourseCtx,
     email: &str,
     role: &str,
@@ -244,14 +273,24 @@ pub async fn set_staff(
         .await?
         .ok_or_else(|| FieldErrors::single("email", "unknown_person"))?;
     courses::set_staff(&mut db, ctx.org.id, ctx.course.id, person, role).await?;
+    staff_changed(&mut db, actor, ctx, person).await?;
     db.commit().await?;
     Ok(())
 }
 
-pub async fn remove_staff(state: &AppState, ctx: &CourseCtx, person: &str) -> AppResult<()> {
+pub async fn remove_staff(
+    state: &AppState,
+    actor: &Actor,
+    ctx: &CourseCtx,
+    person: &str,
+) -> AppResult<()> {
     ctx.require_edit()?;
+    let person: PersonId = parse(person)?;
     let mut db = state.store.begin().await?;
-    courses::remove_staff(&mut db, ctx.org.id, ctx.course.id, parse(person)?).await?;
+    // Removing someone who is not on the staff changes nothing and is not audited.
+    if courses::remove_staff(&mut db, ctx.org.id, ctx.course.id, person).await? {
+        staff_changed(&mut db, actor, ctx, person).await?;
+    }
     db.commit().await?;
     Ok(())
 }
@@ -1226,6 +1265,13 @@ pub async fn readable_file(
     let mut db = state.store.conn().await?;
     let org = organisations::by_slug(&mut db, slug).await?;
     let file = store::learning::files::get(&mut db, org.id, id).await?;
+    // A submission or a proof is its learner's work.
+    let owner = match file.purpose {
+        Purpose::Submission | Purpose::Proof => {
+            store::seam::learning::file_owner(&mut db, org.id, id).await?
+        }
+        _ => None,
+    };
     let course = match file.course_id {
         Some(c) => Some(courses::get(&mut db, org.id, c).await?),
         None => None,
@@ -1240,13 +1286,28 @@ pub async fn readable_file(
         }
         (Purpose::Submission, _, Some(a)) if a.can_teach() => true,
         (Purpose::Proof, _, Some(a)) if a.can_edit() => true,
-        (Purpose::Submission | Purpose::Proof, _, _) => {
-            store::seam::learning::file_owner(&mut db, org.id, id).await?
-                == Some(user.actor.person_id)
-        }
+        (Purpose::Submission | Purpose::Proof, _, _) => owner == Some(user.actor.person_id),
         _ => false,
     };
     if allowed {
+        drop(db);
+        // A teacher or course admin opening someone's work reads it (their own is left out).
+        if let Some(owner) = owner {
+            let category = match file.purpose {
+                Purpose::Proof => "user.education.external_record",
+                _ => "user.content.submission",
+            };
+            crate::audit::read(
+                state,
+                org.id,
+                &user.actor,
+                "teacher",
+                [owner],
+                &[category],
+                store::audit::purposes::TEACHING,
+            )
+            .await;
+        }
         Ok(file)
     } else {
         Err(AppError::NotFound)

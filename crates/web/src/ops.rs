@@ -539,6 +539,17 @@ pub async fn invite(
         &[("org", &org.name), ("link", &link), ("days", &days)],
     );
     queue_email(&mut db, person, "invitation", &email, &subject, &body).await?;
+    // A link that sets the person's password is a credential made for them.
+    audited(
+        &mut db,
+        Some(org.id),
+        actor,
+        "org_admin",
+        vec![person],
+        &["user.authorization.credentials"],
+        purposes::ADMINISTRATION,
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(organisation = %org.id, person = %person, "invitation queued");
     Ok(())
@@ -617,6 +628,19 @@ pub async fn set_password_with_link(
         .ok_or_else(|| FieldErrors::single("token", "invalid_link"))?;
     store::identities::set_password(&mut db, person, &hash).await?;
     store::sessions::delete_for_person(&mut db, person).await?;
+    // Whoever holds the link acts as the person (it was mailed to them).
+    store::audit::append_change(
+        &mut db,
+        AuditEntry::change(
+            None,
+            person,
+            "myself",
+            vec![person],
+            &["user.authorization.credentials"],
+            purposes::SELF_SERVICE,
+        ),
+    )
+    .await?;
     db.commit().await?;
     tracing::info!(person = %person, "password set through a link");
     Ok(person)
@@ -763,6 +787,31 @@ pub async fn import_people(
     report.errors.sort_by_key(|e| e.line);
     let refused = !report.errors.is_empty() && !skip_invalid;
     if refused || dry_run {
+        // The rows shown of people the organisation holds say which of their stored fields
+        // differ from the file: a read of them, one entry for the page.
+        if let Some(actor) = by {
+            let shown = plan
+                .rows
+                .iter()
+                .filter(|r| r.action != domain::import::Action::Create)
+                .filter_map(|r| current.members.get(&r.row.employee_number))
+                .map(|e| e.person.person);
+            crate::audit::read(
+                state,
+                org.id,
+                actor,
+                "org_admin",
+                shown,
+                &[
+                    "user.name",
+                    "user.contact.email",
+                    "user.demographic.date_of_birth",
+                    "user.employment",
+                ],
+                purposes::ADMINISTRATION,
+            )
+            .await;
+        }
         report.rows = plan.rows;
         return Ok(report);
     }

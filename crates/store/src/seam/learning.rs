@@ -832,6 +832,7 @@ pub async fn identified_respondents(
 
 /// A row as its query reads it.
 type CoParticipantRow = (
+    Uuid,
     String,
     String,
     String,
@@ -843,6 +844,8 @@ type CoParticipantRow = (
 /// A co-participant on a course's participant list (KS-9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CoParticipant {
+    /// For the audit log only; no view shows it.
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     /// Their organisation and unit.
@@ -877,7 +880,7 @@ pub async fn co_participants(
     )?;
     let rows: Vec<CoParticipantRow> = with_conn!(db, |c| {
         sqlx::query_as(
-            "SELECT p.given_name, p.family_name, p.email, \
+            "SELECT e.person_id, p.given_name, p.family_name, p.email, \
                     (SELECT o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id \
                       WHERE m.person_id = e.person_id AND m.organisation_id = COALESCE(e.via_organisation_id, e.organisation_id) \
                       AND m.status <> 'ended' LIMIT 1), \
@@ -895,7 +898,8 @@ pub async fn co_participants(
     })?;
     Ok(Some(
         rows.into_iter()
-            .map(|(g, f, email, org, unit, completed)| CoParticipant {
+            .map(|(id, g, f, email, org, unit, completed)| CoParticipant {
+                person_id: PersonId(id),
                 name: format!("{g} {f}"),
                 email,
                 workplace: match (org, unit) {

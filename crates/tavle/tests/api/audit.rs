@@ -334,7 +334,270 @@ both_backends!(
     the_pages_show_the_person_and_the_dpo_the_log,
     verify_finds_edited_deleted_and_truncated_entries,
     a_list_page_shown_again_adds_an_entry_but_no_subject_rows,
+    a_teacher_opening_a_hand_in_reads_it_and_its_learner_or_a_refused_one_does_not,
+    course_staff_added_and_removed_is_a_change_of_their_role_and_a_refused_one_is_not,
+    an_invitation_and_a_password_set_by_link_change_credentials_in_their_transaction,
+    a_participant_list_with_e_mail_and_workplace_is_one_read_of_the_others,
 );
+
+const ORG: &str = "/api/v1/organisations/demo";
+const CHANGES: &str = "SELECT COUNT(*) FROM audit_entries WHERE action = 'change'";
+
+/// The entries of `email`'s access log (what others did with their data).
+async fn log_of(app: &TestApp, email: &str) -> Vec<Value> {
+    let me = app.api_login(email).await;
+    let (status, log) = me.get("/api/v1/me/access-log").await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    log.as_array().expect("log").clone()
+}
+
+fn has(log: &[Value], action: &str, relation: &str, purpose: &str, fields: Value) -> bool {
+    log.iter().any(|e| {
+        e["action"] == action
+            && e["relation"] == relation
+            && e["purpose"] == purpose
+            && e["fields"] == fields
+    })
+}
+
+async fn a_teacher_opening_a_hand_in_reads_it_and_its_learner_or_a_refused_one_does_not(
+    app: TestApp,
+) {
+    use crate::learning_api::{activity, course, enroll, fetch, file, upload};
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let (id, module) = course(&admin, json!({"title": "Skrivekurs"})).await;
+    let task = activity(
+        &admin,
+        &id,
+        &module,
+        json!({"kind": "assignment", "instructions": "Skriv", "allowed_types": "txt", "max_megabytes": 1}),
+    )
+    .await;
+    let (status, _) = admin
+        .post(
+            &format!("{ORG}/courses/{id}/staff"),
+            json!({"email": "laerer@demo.tavle.no", "role": "teacher"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let kari = app.api_login("ansatt@demo.tavle.no").await;
+    enroll(&kari, &id).await;
+    let (status, s) = upload(
+        &kari,
+        &format!("{ORG}/courses/{id}/activities/{task}/submissions"),
+        file(b"Brann trenger oksygen.\n".to_vec(), "tekst.txt"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let url = s["file_url"].as_str().expect("url").to_owned();
+    let submission = json!(["user.content.submission"]);
+    // The learner's own reading, and another learner refused: no entry.
+    assert_eq!(fetch(&kari, &url).await.0, StatusCode::OK);
+    let emil = app.api_login("elev@demo.tavle.no").await;
+    assert_eq!(fetch(&emil, &url).await.0, StatusCode::NOT_FOUND);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let log = log_of(&app, "ansatt@demo.tavle.no").await;
+    assert!(
+        !has(&log, "read", "teacher", "teaching", submission.clone()),
+        "{log:?}"
+    );
+    // The teacher opens it, through the API and through the page's link.
+    let teacher = app.api_login("laerer@demo.tavle.no").await;
+    let (status, ..) = fetch(&teacher, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = url.replace("/api/v1/organisations/", "/org/");
+    let (status, ..) = fetch(&teacher, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut log = Vec::new();
+    eventually(async || {
+        log = log_of(&app, "ansatt@demo.tavle.no").await;
+        // Both doors: one entry, or two when a flush fell between them (repeats within
+        // the flush interval are merged).
+        log.iter()
+            .any(|e| e["action"] == "read" && e["fields"] == submission)
+    })
+    .await;
+    assert!(
+        has(&log, "read", "teacher", "teaching", submission),
+        "{log:?}"
+    );
+    // The teacher's log has none of it: they read someone else's work.
+    let own = log_of(&app, "laerer@demo.tavle.no").await;
+    assert!(own.iter().all(|e| e["action"] != "read"), "{own:?}");
+}
+
+async fn course_staff_added_and_removed_is_a_change_of_their_role_and_a_refused_one_is_not(
+    app: TestApp,
+) {
+    use crate::learning_api::course;
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let (id, _) = course(&admin, json!({"title": "Stabskurs"})).await;
+    let lise = id_of(&app, "laerer@demo.tavle.no").await;
+    let before = count(&app, CHANGES).await;
+    let staff = format!("{ORG}/courses/{id}/staff");
+    let (status, _) = admin
+        .post(
+            &staff,
+            json!({"email": "nobody@demo.tavle.no", "role": "teacher"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = admin
+        .post(
+            &staff,
+            json!({"email": "laerer@demo.tavle.no", "role": "boss"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, CHANGES).await, before, "refused: no entry");
+    let (status, _) = admin
+        .post(
+            &staff,
+            json!({"email": "laerer@demo.tavle.no", "role": "teacher"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // In the change's transaction: there when the response is.
+    assert_eq!(count(&app, CHANGES).await, before + 1);
+    let (status, _) = admin.delete(&format!("{staff}/{lise}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(count(&app, CHANGES).await, before + 2);
+    // Removing someone no longer on the staff changes nothing.
+    admin.delete(&format!("{staff}/{lise}")).await;
+    assert_eq!(count(&app, CHANGES).await, before + 2);
+    let log = log_of(&app, "laerer@demo.tavle.no").await;
+    let role_changes = log
+        .iter()
+        .filter(|e| {
+            e["action"] == "change"
+                && e["relation"] == "org_admin"
+                && e["purpose"] == "administration"
+                && e["fields"] == json!(["user.role"])
+        })
+        .count();
+    assert_eq!(role_changes, 2, "{log:?}");
+    assert!(log_of(&app, "admin@demo.tavle.no").await.is_empty());
+}
+
+async fn an_invitation_and_a_password_set_by_link_change_credentials_in_their_transaction(
+    app: TestApp,
+) {
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let (status, created) = admin
+        .post(&format!("{ORG}/people"), json!({"person": {"given_name": "Ny", "family_name": "Ansatt", "email": "ny@demo.tavle.no"}, "membership": {"kind": "employee"}}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    // Another organisation's admin is refused: no entry.
+    let other = crate::harness::other_org(&app).await;
+    let before = count(&app, CHANGES).await;
+    let (status, _) = other
+        .admin
+        .post(
+            &format!("/api/v1/organisations/other/people/{id}/invitation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, CHANGES).await, before);
+    let (status, _) = admin
+        .post(&format!("{ORG}/people/{id}/invitation"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(count(&app, CHANGES).await, before + 1);
+    app.runner().run_once(jobs::OUTBOX).await.expect("outbox");
+    let link = crate::operations::mailed_link(&app, "To: ny@demo.tavle.no").expect("e-mail");
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+    let b = app.browser();
+    let set = |password: &'static str, repeat: &'static str| {
+        let token = token.clone();
+        let b = &b;
+        async move {
+            b.post_form(
+                "/password/set",
+                &[
+                    ("token", token.as_str()),
+                    ("password", password),
+                    ("password_repeat", repeat),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(
+        set("velkommen til tavle", "noe helt annet").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(count(&app, CHANGES).await, before + 1, "refused: no entry");
+    // The harness's password, so that the person can sign in to read their log.
+    let password = crate::harness::PASSWORD;
+    assert_eq!(set(password, password).await, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, CHANGES).await, before + 2);
+    let own = "SELECT COUNT(*) FROM audit_entries WHERE action = 'change' AND relation = 'myself' AND purpose = 'account'";
+    assert!(count(&app, own).await >= 1);
+    // The person sees the administrator's, not their own.
+    let log = log_of(&app, "ny@demo.tavle.no").await;
+    let credentials = json!(["user.authorization.credentials"]);
+    assert!(
+        has(
+            &log,
+            "change",
+            "org_admin",
+            "administration",
+            credentials.clone()
+        ),
+        "{log:?}"
+    );
+    assert!(!log.iter().any(|e| e["relation"] == "myself"), "{log:?}");
+}
+
+async fn a_participant_list_with_e_mail_and_workplace_is_one_read_of_the_others(app: TestApp) {
+    use crate::learning_api::{content, course, enroll};
+    let admin = app.api_login("admin@demo.tavle.no").await;
+    let (listed, module) = course(
+        &admin,
+        json!({"title": "Med liste", "participant_list": true}),
+    )
+    .await;
+    content(&admin, &listed, &module).await;
+    let kari = app.api_login("ansatt@demo.tavle.no").await;
+    let emil = app.api_login("elev@demo.tavle.no").await;
+    enroll(&kari, &listed).await;
+    enroll(&emil, &listed).await;
+    let fields = json!([
+        "user.name",
+        "user.contact.email",
+        "user.workplace",
+        "user.education.enrollment"
+    ]);
+    // Someone not taking the course gets no list, and no entry.
+    let eva = app.api_login("ekstern@demo.tavle.no").await;
+    let (_, c) = eva.get(&format!("{ORG}/courses/{listed}")).await;
+    assert!(c.get("co_participants").is_none(), "{c}");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let listed_as = |log: &[Value]| {
+        log.iter()
+            .filter(|e| e["relation"] == "co_participant")
+            .count()
+    };
+    assert_eq!(listed_as(&log_of(&app, "elev@demo.tavle.no").await), 0);
+    let (_, c) = kari.get(&format!("{ORG}/courses/{listed}")).await;
+    assert_eq!(c["co_participants"].as_array().expect("list").len(), 2);
+    let mut log = Vec::new();
+    eventually(async || {
+        log = log_of(&app, "elev@demo.tavle.no").await;
+        listed_as(&log) > 0
+    })
+    .await;
+    assert_eq!(listed_as(&log), 1, "one entry for the page: {log:?}");
+    assert!(
+        has(&log, "read", "co_participant", "participant_list", fields),
+        "{log:?}"
+    );
+    // Kari is on her own list, and seeing herself is not audited.
+    assert_eq!(listed_as(&log_of(&app, "ansatt@demo.tavle.no").await), 0);
+}
 
 /// A list page shown again names the same subject set: one more entry, no more set rows, and
 /// each person on it finds both entries.

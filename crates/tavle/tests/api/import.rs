@@ -8,6 +8,7 @@ use crate::harness::{Browser, TestApp};
 
 both_backends!(
     an_hr_file_is_previewed_then_imported_and_importing_again_changes_nothing,
+    a_preview_showing_people_held_is_one_read_of_them_and_a_refused_one_is_not,
     an_import_with_a_bad_row_writes_nothing_unless_told_to_skip_it,
     a_wrong_header_or_an_under_age_person_is_refused_by_line,
 );
@@ -263,4 +264,62 @@ async fn a_wrong_header_or_an_under_age_person_is_refused_by_line(app: TestApp) 
     // Only the organisation's admins may import.
     let member = app.browser_login("elev@demo.tavle.no").await;
     assert_eq!(upload(&member, FILE).await.status(), StatusCode::NOT_FOUND);
+}
+
+/// The DPO's entries naming `email` that read employment data (an import preview).
+async fn preview_reads(app: &TestApp, email: &str) -> Vec<serde_json::Value> {
+    let dpo = app.api_login("personvern@demo.tavle.no").await;
+    let (status, found) = dpo
+        .get(&format!("/api/v1/organisations/demo/audit?person={email}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    found
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| {
+            e["action"] == "read"
+                && e["fields"]
+                    .as_array()
+                    .is_some_and(|f| f.contains(&serde_json::json!("user.employment")))
+        })
+        .cloned()
+        .collect()
+}
+
+async fn a_preview_showing_people_held_is_one_read_of_them_and_a_refused_one_is_not(app: TestApp) {
+    let b = app.browser_login("admin@demo.tavle.no").await;
+    let r = b
+        .post_form(
+            "/org/demo/admin/import/apply",
+            &[("content", FILE), ("skip_invalid", "false")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Someone who does not administer the organisation is refused: no entry.
+    let teacher = app.browser_login("laerer@demo.tavle.no").await;
+    assert_eq!(upload(&teacher, FILE).await.status(), StatusCode::NOT_FOUND);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert!(
+        preview_reads(&app, "ola.hansen@demo.tavle.no")
+            .await
+            .is_empty()
+    );
+    // The same file previewed again shows the three people held now, on one entry.
+    let r = upload(&b, &FILE.replace("Lærer", "Lektor")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let start = std::time::Instant::now();
+    let found = loop {
+        let found = preview_reads(&app, "ola.hansen@demo.tavle.no").await;
+        if !found.is_empty() || start.elapsed() > std::time::Duration::from_secs(2) {
+            break found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(found.len(), 1, "{found:?}");
+    let entry = &found[0];
+    assert_eq!(entry["relation"], "org_admin");
+    assert_eq!(entry["purpose"], "administration");
+    assert_eq!(entry["actor"]["name"], "Anne Admin");
+    assert_eq!(entry["subjects"].as_array().expect("subjects").len(), 3);
 }

@@ -214,7 +214,7 @@ async fn scheduled_runs_are_enqueued_once_even_by_two_runners(app: TestApp) {
 }
 
 /// The single `.eml` file in the outbox directory that mentions `needle`, and the link in it.
-fn mailed_link(app: &TestApp, needle: &str) -> Option<String> {
+pub(crate) fn mailed_link(app: &TestApp, needle: &str) -> Option<String> {
     let dir = app.data_dir().join("outbox");
     let entries = std::fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {

@@ -468,18 +468,27 @@ async fn course_detail(
         Vec::new()
     };
     let co_participants = if ctx.access.enrolled || ctx.access.can_teach() {
-        seam::co_participants(&mut db, &user.actor, &ctx.course)
-            .await?
-            .map(|list| {
-                list.into_iter()
-                    .map(|p| CoParticipantDto {
-                        name: p.name,
-                        email: p.email,
-                        workplace: p.workplace,
-                        completed_on: p.completed_on,
-                    })
-                    .collect()
-            })
+        let list = seam::co_participants(&mut db, &user.actor, &ctx.course).await?;
+        if let Some(list) = &list {
+            crate::audit::co_participants(
+                state,
+                &user.actor,
+                &ctx.course,
+                ctx.access.can_teach(),
+                list,
+            )
+            .await;
+        }
+        list.map(|list| {
+            list.into_iter()
+                .map(|p| CoParticipantDto {
+                    name: p.name,
+                    email: p.email,
+                    workplace: p.workplace,
+                    completed_on: p.completed_on,
+                })
+                .collect()
+        })
     } else {
         None
     };
@@ -1328,7 +1337,7 @@ async fn add_staff(
     ApiJson(body): ApiJson<StaffBody>,
 ) -> AppResult<StatusCode> {
     let ctx = course_in(&state, &user, &slug, &id).await?;
-    learning::set_staff(&state, &ctx, &body.email, &body.role).await?;
+    learning::set_staff(&state, &user.actor, &ctx, &body.email, &body.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1342,7 +1351,7 @@ async fn remove_staff(
     Path((slug, id, person)): Path<(String, String, String)>,
 ) -> AppResult<StatusCode> {
     let ctx = course_in(&state, &user, &slug, &id).await?;
-    learning::remove_staff(&state, &ctx, &person).await?;
+    learning::remove_staff(&state, &user.actor, &ctx, &person).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -328,6 +328,10 @@ pub async fn course(
     let mine = seam::my_enrollment(&mut db, &user.actor, &c.course).await?;
     let co = seam::co_participants(&mut db, &user.actor, &c.course).await?;
     drop(db);
+    if let Some(list) = &co {
+        crate::audit::co_participants(&state, &user.actor, &c.course, c.access.can_teach(), list)
+            .await;
+    }
     let settings = &c.course.settings;
     let base = c.base();
     let (enrollment, progress) = match &mine {

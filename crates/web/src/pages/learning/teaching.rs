@@ -389,7 +389,7 @@ pub async fn add_staff(
     PageForm(form): PageForm<StaffForm>,
 ) -> AppResult<Response> {
     let c = editable(&state, &user, &slug, &id).await?;
-    let result = ops::set_staff(&state, &c, &form.email, &form.role).await;
+    let result = ops::set_staff(&state, &user.actor, &c, &form.email, &form.role).await;
     editor_refused(&state, &ctx, &c, result, "added").await
 }
 
@@ -399,7 +399,7 @@ pub async fn remove_staff(
     Path((slug, id, person)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let c = editable(&state, &user, &slug, &id).await?;
-    ops::remove_staff(&state, &c, &person).await?;
+    ops::remove_staff(&state, &user.actor, &c, &person).await?;
     Ok(to_editor(&c, "removed"))
 }
 
