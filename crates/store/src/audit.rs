@@ -101,6 +101,12 @@ impl AuditEntry {
         fields: &[&str],
         purpose: &'static str,
     ) -> Self {
+        debug_assert!(
+            fields
+                .iter()
+                .all(|f| *f == "audit.entries" || domain::registry::Category::find(f).is_some()),
+            "audit fields must be registry categories: {fields:?}"
+        );
         Self {
             organisation: Some(org),
             actor,

@@ -64,10 +64,10 @@ pub async fn person_viewed(
         fields.push("user.demographic.date_of_birth");
     }
     if !view.memberships.is_empty() {
-        fields.push("memberships");
+        fields.push("user.employment");
     }
     if !view.roles.is_empty() {
-        fields.push("roles");
+        fields.push("user.role");
     }
     read(
         state,

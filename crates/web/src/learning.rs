@@ -495,7 +495,7 @@ pub async fn assign(
             actor.person_id,
             relation,
             people.to_vec(),
-            &["learning.enrollment"],
+            &["user.education.enrollment"],
             purpose,
         ),
     )

@@ -301,7 +301,7 @@ pub async fn create_person(
             "user.name",
             "user.contact.email",
             "user.demographic.date_of_birth",
-            "memberships",
+            "user.employment",
         ],
         purposes::ADMINISTRATION,
     )
@@ -838,7 +838,7 @@ pub async fn import_people(
                 "user.name",
                 "user.contact.email",
                 "user.demographic.date_of_birth",
-                "memberships",
+                "user.employment",
             ],
             purposes::ADMINISTRATION,
         ),
