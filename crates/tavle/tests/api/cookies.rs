@@ -126,7 +126,8 @@ async fn the_banner_shows_until_answered_and_a_visitors_answer_is_remembered_in_
     app: TestApp,
 ) {
     let b = app.browser();
-    let html = b.get("/").await.text().await.expect("html");
+    // Signed out, `/` redirects to the login page.
+    let html = b.get("/login").await.text().await.expect("html");
     assert!(has_banner(&html));
     // Accessible without JavaScript: a labelled region with a form of two buttons.
     assert!(html.contains(
@@ -201,7 +202,7 @@ async fn the_banner_shows_until_answered_and_a_visitors_answer_is_remembered_in_
     assert_eq!(b.cookie("tavle_cookie_choice").as_deref(), Some("1.yes"));
     // Another browser has not answered.
     assert!(has_banner(
-        &app.browser().get("/").await.text().await.expect("html")
+        &app.browser().get("/login").await.text().await.expect("html")
     ));
 }
 
@@ -310,27 +311,38 @@ async fn the_cookie_page_lists_every_cookie_with_purpose_and_duration(app: TestA
     }
 }
 
-/// Every `src="…"`, `href="…"` and `action="…"` value in `html`.
-fn references(html: &str) -> Vec<String> {
+/// Every address the page loads or submits to: `src`/`srcset` of any element, `href` of
+/// `<link>` (stylesheets, icons, preloads) and `action` of forms.
+fn loaded(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in [
-        "src=\"",
-        "href=\"",
-        "action=\"",
-        "srcset=\"",
-        "src='",
-        "href='",
-    ] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            let after = &rest[i + attr.len()..];
-            let quote = attr.chars().last().expect("quote");
-            let end = after.find(quote).unwrap_or(after.len());
-            out.push(after[..end].to_owned());
-            rest = &after[end..];
+    for tag in html.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or("");
+        let is_link = tag.starts_with("link ");
+        for attr in ["src=\"", "srcset=\"", "action=\"", "href=\""] {
+            if attr == "href=\"" && !is_link {
+                continue;
+            }
+            if let Some(i) = tag.find(attr) {
+                let after = &tag[i + attr.len()..];
+                out.push(after[..after.find('"').unwrap_or(after.len())].to_owned());
+            }
         }
     }
     out
+}
+
+/// Every `<a href>` leaving the site: navigation the person chooses, which loads nothing into
+/// Tavle's pages. Only the supervisory authority (the notice must name where to complain) is
+/// linked.
+fn outbound(html: &str) -> Vec<String> {
+    html.match_indices("<a ")
+        .filter_map(|(i, _)| {
+            let tag = &html[i..i + html[i..].find('>').unwrap_or(0)];
+            let after = &tag[tag.find("href=\"")? + 6..];
+            let url = &after[..after.find('"')?];
+            (url.starts_with("http") || url.starts_with("//")).then(|| url.to_owned())
+        })
+        .collect()
 }
 
 fn same_origin(url: &str, base: &str) -> bool {
@@ -338,7 +350,6 @@ fn same_origin(url: &str, base: &str) -> bool {
         || url.starts_with('#')
         || url.starts_with('?')
         || url.starts_with(base)
-        || url.starts_with("mailto:")
         || url.is_empty()
 }
 
@@ -349,9 +360,16 @@ async fn pages_load_nothing_from_other_origins_and_the_csp_allows_only_self(app:
     pages.extend(crawl(&inside, SIGNED_IN).await);
     pages.extend(crawl(&inside, &["/org/demo/admin", "/org/demo/admin/people"]).await);
     for (path, html) in &pages {
-        for url in references(html) {
-            assert!(same_origin(&url, &app.url("")), "{path} refers to {url}");
+        for url in loaded(html) {
+            assert!(same_origin(&url, &app.url("")), "{path} loads {url}");
         }
+        for url in outbound(html) {
+            assert!(
+                url.starts_with("https://www.datatilsynet.no"),
+                "{path} links to {url}"
+            );
+        }
+        assert!(!html.contains("<script"), "{path}");
         assert!(!html.contains("<iframe"), "{path}");
         assert!(!html.contains("@import"), "{path}");
     }
