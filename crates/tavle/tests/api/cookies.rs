@@ -202,7 +202,12 @@ async fn the_banner_shows_until_answered_and_a_visitors_answer_is_remembered_in_
     assert_eq!(b.cookie("tavle_cookie_choice").as_deref(), Some("1.yes"));
     // Another browser has not answered.
     assert!(has_banner(
-        &app.browser().get("/login").await.text().await.expect("html")
+        &app.browser()
+            .get("/login")
+            .await
+            .text()
+            .await
+            .expect("html")
     ));
 }
 
