@@ -150,7 +150,7 @@ mod tests {
         let last = altered.len() - 1;
         altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
         assert_eq!(
-            verify_unsubscribe(&key, std::str::from_utf8(&altered).unwrap()),
+            verify_unsubscribe(&key, std::str::from_utf8(&altered).expect("utf-8")),
             None
         );
         for bad in ["", ".", "abc", &token[..40]] {

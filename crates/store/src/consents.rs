@@ -272,21 +272,6 @@ async fn delete_held(db: &mut Db, person: PersonId, purpose: &str) -> Result<Del
     Ok(deleted)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_table_held_for_a_consent_alone_can_be_emptied() {
-        for purpose in domain::consent::purposes::ALL {
-            for table in domain::consent::held_only_for(domain::registry::registry(), purpose) {
-                assert!(
-                    super::DELETABLE.iter().any(|(t, _)| *t == table),
-                    "{table} ({purpose})"
-                );
-            }
-        }
-    }
-}
-
 /// The latest change of one purpose, without locking (for reads outside a change, such as
 /// whether the cookie banner has been answered).
 pub async fn latest_unlocked(
@@ -308,4 +293,19 @@ pub async fn latest_unlocked(
         ))
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_table_held_for_a_consent_alone_can_be_emptied() {
+        for purpose in domain::consent::purposes::ALL {
+            for table in domain::consent::held_only_for(domain::registry::registry(), purpose) {
+                assert!(
+                    super::DELETABLE.iter().any(|(t, _)| *t == table),
+                    "{table} ({purpose})"
+                );
+            }
+        }
+    }
 }
