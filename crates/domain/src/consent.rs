@@ -27,6 +27,10 @@ pub const EMBEDDED: &str = include_str!("consent_texts.toml");
 /// The registry's `consent_record` for consents kept in Tavle's consent log.
 pub const RECORD: &str = "consent";
 
+/// The registry's `consent_record` for the newsletter, proved by the confirmed subscription
+/// itself (confirmation time and text version); its texts live here too.
+pub const NEWSLETTER_RECORD: &str = "newsletter";
+
 /// The consent purposes the code governs, each a registry purpose (a test proves it).
 pub mod purposes {
     pub const FAVOURITES: &str = "favourites";
@@ -37,6 +41,9 @@ pub mod purposes {
     pub const COMPETENCE_TO_DATABASES: &str = "competence_to_databases";
     pub const COMPETENCE_TO_COMMERCIAL_DATABASES: &str = "competence_to_commercial_databases";
     pub const COMPETENCE_TO_OTHERS: &str = "competence_to_others";
+    pub const ANALYTICS_COOKIES: &str = "analytics_cookies";
+    /// Not in the consent log (nor in [`ALL`]): a confirmed subscription is its record.
+    pub const NEWSLETTER: &str = "newsletter";
 
     pub const ALL: &[&str] = &[
         FAVOURITES,
@@ -47,6 +54,7 @@ pub mod purposes {
         COMPETENCE_TO_DATABASES,
         COMPETENCE_TO_COMMERCIAL_DATABASES,
         COMPETENCE_TO_OTHERS,
+        ANALYTICS_COOKIES,
     ];
 }
 
@@ -202,10 +210,13 @@ impl Catalogue {
                             "the registry's basis for this purpose is not consent (6(1)(a)) for every kind of organisation",
                         ));
                     }
-                    if p.consent_record.as_deref() != Some(RECORD) {
+                    if !matches!(
+                        p.consent_record.as_deref(),
+                        Some(RECORD | NEWSLETTER_RECORD)
+                    ) {
                         out.push(problem(
                             &entry,
-                            format!("the registry's consent_record must be \"{RECORD}\""),
+                            format!("the registry's consent_record must be \"{RECORD}\" or \"{NEWSLETTER_RECORD}\""),
                         ));
                     }
                 }
@@ -450,7 +461,11 @@ pub fn decide(
     if input.person_id.is_some_and(|p| p != actor) {
         return Err(Refusal::NotYours);
     }
-    let Some(definition) = catalogue.get(purpose) else {
+    // The newsletter's consent is given by confirming a subscription, not in the consent log.
+    let Some(definition) = catalogue
+        .get(purpose)
+        .filter(|_| purpose != purposes::NEWSLETTER)
+    else {
         return Err(Refusal::Invalid(FieldErrors::single(
             "purpose",
             "unknown_consent_purpose",
@@ -527,12 +542,28 @@ mod tests {
                 assert!(!d.current().text.get(lang).is_empty());
             }
         }
-        assert_eq!(c.consents.len(), purposes::ALL.len());
+        // The consent-log purposes and the newsletter (its record is the subscription).
+        assert_eq!(c.consents.len(), purposes::ALL.len() + 1);
+        let p = registry()
+            .purpose(purposes::NEWSLETTER)
+            .expect("a registry purpose");
+        assert_eq!(p.consent_record.as_deref(), Some(NEWSLETTER_RECORD));
     }
 
     #[test]
-    fn the_newsletter_keeps_its_own_record_and_is_not_offered_here_yet() {
-        assert!(cat().get("newsletter").is_none());
+    fn the_newsletter_has_texts_but_its_record_is_the_subscription_not_the_consent_log() {
+        assert!(cat().get(purposes::NEWSLETTER).is_some());
+        assert!(!purposes::ALL.contains(&purposes::NEWSLETTER));
+        let me = PersonId::new();
+        let give = ChangeInput {
+            given: true,
+            version: Some(1),
+            person_id: None,
+        };
+        assert!(matches!(
+            decide(cat(), me, purposes::NEWSLETTER, &give, None),
+            Err(Refusal::Invalid(_))
+        ));
     }
 
     fn two_versions(minor: bool) -> Catalogue {

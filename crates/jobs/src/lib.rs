@@ -332,8 +332,16 @@ async fn expire_tokens(ctx: Context) -> HandlerResult {
     let jobs = store::jobs::delete_finished_before(&mut db, month_ago)
         .await
         .map_err(|e| e.to_string())?;
+    // Newsletter subscriptions never confirmed (registry: newsletter_unsubscribed_or_unconfirmed).
+    let pending = store::newsletter::expire_pending(
+        &mut db,
+        now - time::Duration::days(domain::newsletter::PENDING_DAYS),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(format!(
-        "deleted {links} spent login links, {tokens} dead API tokens, {jobs} old job records"
+        "deleted {links} spent login links, {tokens} dead API tokens, {jobs} old job records, \
+         {pending} unconfirmed newsletter subscriptions"
     ))
 }
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::{Context, HandlerResult};
@@ -51,15 +52,24 @@ impl Mailer {
         recipient: &str,
         subject: &str,
         body: &str,
+        list_unsubscribe: Option<&str>,
     ) -> Result<(), String> {
         let to: Mailbox = recipient
             .parse()
             .map_err(|_| "the recipient address is not valid".to_owned())?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .message_id(Some(format!("<{id}@tavle>")))
+            .message_id(Some(format!("<{id}@tavle>")));
+        if let Some(link) = list_unsubscribe {
+            // RFC 2369: the newsletter's own unsubscribe link, for the mail client's button.
+            builder = builder.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{link}>"),
+            ));
+        }
+        let message = builder
             .body(body.to_owned())
             .map_err(|e| format!("could not build the message: {e}"))?;
         match &self.transport {
@@ -92,7 +102,13 @@ pub async fn deliver_outbox(ctx: Context) -> HandlerResult {
     for m in &messages {
         match ctx
             .mailer
-            .send(m.id, &m.recipient, &m.subject, &m.body)
+            .send(
+                m.id,
+                &m.recipient,
+                &m.subject,
+                &m.body,
+                m.list_unsubscribe.as_deref(),
+            )
             .await
         {
             Ok(()) => {

@@ -658,7 +658,7 @@ impl Signer {
     }
 }
 
-fn write_secret(path: &Path, secret: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_secret(path: &Path, secret: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

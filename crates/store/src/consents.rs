@@ -272,6 +272,29 @@ async fn delete_held(db: &mut Db, person: PersonId, purpose: &str) -> Result<Del
     Ok(deleted)
 }
 
+/// The latest change of one purpose, without locking (for reads outside a change, such as
+/// whether the cookie banner has been answered).
+pub async fn latest_unlocked(
+    db: &mut Db,
+    person: PersonId,
+    purpose: &str,
+) -> Result<Option<(Status, u32)>> {
+    let row: Option<(String, i32)> = with_conn!(db, |c| sqlx::query_as(
+        "SELECT status, text_version FROM consents WHERE person_id = $1 AND purpose = $2"
+    )
+    .bind(person.0)
+    .bind(purpose)
+    .fetch_optional(&mut *c)
+    .await)?;
+    row.map(|(s, v)| {
+        Ok((
+            stored(Status::parse(&s), "consents.status")?,
+            version(v, "consents.text_version")?,
+        ))
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

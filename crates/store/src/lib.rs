@@ -30,6 +30,7 @@ pub mod jobs;
 pub mod learning;
 pub mod login_tokens;
 pub mod memberships;
+pub mod newsletter;
 pub mod organisations;
 pub mod outbox;
 pub mod people;

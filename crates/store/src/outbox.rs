@@ -18,6 +18,8 @@ pub struct Message {
     pub subject: String,
     pub body: String,
     pub attempts: i32,
+    /// The `List-Unsubscribe` header's value (newsletters only).
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Delivery status without recipient or content (what the operator sees).
@@ -59,11 +61,43 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Queues a message that belongs to a newsletter subscription (its confirmation or an issue):
+/// deleting the subscription deletes the message, queued or sent.
+pub async fn enqueue_newsletter(
+    db: &mut Db,
+    kind: &str,
+    subscription: Uuid,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    list_unsubscribe: Option<&str>,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    with_conn!(db, |c| {
+        sqlx::query(
+            "INSERT INTO outbox (id, kind, recipient, subject, body, status, attempts, created_at, \
+             subscription_id, list_unsubscribe) VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(recipient)
+        .bind(subject)
+        .bind(body)
+        .bind(crate::now())
+        .bind(subscription)
+        .bind(list_unsubscribe)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(id)
+}
+
 /// Messages waiting for delivery, oldest first.
 pub async fn queued(db: &mut Db, limit: i64) -> Result<Vec<Message>> {
     Ok(with_conn!(db, |c| {
         sqlx::query_as(
-        "SELECT id, kind, recipient, subject, body, attempts FROM outbox WHERE status = 'queued' ORDER BY created_at, id LIMIT CAST($1 AS BIGINT)"
+        "SELECT id, kind, recipient, subject, body, attempts, list_unsubscribe FROM outbox WHERE status = 'queued' ORDER BY created_at, id LIMIT CAST($1 AS BIGINT)"
     )
     .bind(limit)
     .fetch_all(&mut *c)

@@ -120,6 +120,28 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The newsletter.
+    Newsletter {
+        #[command(subcommand)]
+        command: NewsletterCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewsletterCommand {
+    /// Queue one message per active (confirmed) subscriber, each with its own unsubscribe
+    /// link; the outbox job delivers them.
+    Send {
+        /// The e-mail's subject.
+        #[arg(long)]
+        subject: String,
+        /// The text (plain text or Markdown).
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The language of the footer with the unsubscribe link: nb, nn or en.
+        #[arg(long, default_value = "nb")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -536,6 +558,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let code = audit(&store, &signer, command).await;
             store.close().await;
             code
+        }
+        Command::Newsletter {
+            command:
+                NewsletterCommand::Send {
+                    subject,
+                    file,
+                    lang,
+                },
+        } => {
+            let config = load_config(&cli.global, None)?;
+            let language = domain::org::Language::parse(&lang).map_err(anyhow::Error::msg)?;
+            let body = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let store = crate::open_store(&config).await?;
+            let key = store::newsletter::load_or_create_key(&web::newsletter::key_path(
+                &config.data_dir,
+            ))?;
+            let sent = web::newsletter::send_issue(
+                &store,
+                &key,
+                &config.public_url,
+                language,
+                &subject,
+                &body,
+            )
+            .await;
+            store.close().await;
+            match sent {
+                Ok(n) => {
+                    println!("queued {n} newsletter messages");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(web::error::AppError::Invalid(errors)) => {
+                    for e in &errors.0 {
+                        eprintln!("{}: {}", e.field, e.code);
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => Err(anyhow::anyhow!("could not queue the newsletter: {e}")),
+            }
         }
         Command::Ropa { org, format, lang } => {
             let config = load_config(&cli.global, None)?;

@@ -116,6 +116,8 @@ pub async fn overview(
     Ok(catalogue()
         .consents
         .iter()
+        // The newsletter is consented to by confirming a subscription (`crate::newsletter`).
+        .filter(|d| d.purpose != domain::consent::purposes::NEWSLETTER)
         .map(|d| {
             let current = d.current();
             let last = latest.iter().find(|l| l.purpose == d.purpose);

@@ -24,11 +24,13 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod consents;
+pub mod cookies;
 pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod learning;
 pub mod metrics;
+pub mod newsletter;
 pub mod ops;
 pub mod pages;
 pub mod policies;
@@ -87,6 +89,9 @@ pub struct AppState {
     pub progress: store::learning::writer::ProgressWriter,
     /// Reads of other people's data are audited through one batching writer.
     pub audit: store::audit::AuditSink,
+    /// The key newsletter unsubscribe links are signed with, loaded at first use
+    /// ([`newsletter::key`]).
+    pub newsletter_key: Arc<std::sync::OnceLock<[u8; 32]>>,
 }
 
 impl AppState {
@@ -101,6 +106,7 @@ impl AppState {
             config: Arc::new(config),
             files,
             progress,
+            newsletter_key: Arc::default(),
         }
     }
 }
@@ -116,6 +122,11 @@ pub struct RequestContext {
     pub session_expired: bool,
     /// The peer's address (for login throttling), when the server records it.
     pub client_ip: Option<std::net::IpAddr>,
+    /// The page should show the cookie banner: nobody answered it for this browser or person.
+    /// Worked out for HTML `GET`s only.
+    pub cookie_banner: bool,
+    /// The request's path and query, for forms that return here (the cookie banner).
+    pub here: String,
 }
 
 /// The whole application as a router: used by `tavle serve` and by the integration tests.
@@ -364,12 +375,22 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
         }
     }
 
+    let cookie_banner = !is_api
+        && method == Method::GET
+        && !req.uri().path().starts_with("/static/")
+        && cookies::banner_needed(&state, user.as_ref().map(|u| &u.actor), req.headers()).await;
+    let here = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     req.extensions_mut().insert(RequestContext {
         user,
         tr,
         csrf: csrf.clone(),
         session_expired,
         client_ip,
+        cookie_banner,
+        here,
     });
     let response = next.run(req).await;
     let mut response = render_error(response, tr, is_api);

@@ -241,6 +241,12 @@ pub static CATEGORIES: &[Category] = &[
         "Consents and their changes",
     ),
     c(
+        "user.preference.interests",
+        "pd:Interest",
+        "Interesser (emner for nyhetsbrev)",
+        "Interests (newsletter subjects)",
+    ),
+    c(
         "user.preference.favourites",
         "pd:Favorite",
         "Favoritter og lister",

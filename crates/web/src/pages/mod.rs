@@ -16,9 +16,11 @@ use crate::{AppState, RequestContext};
 mod access_log;
 mod admin;
 pub mod consents;
+pub mod cookies;
 mod import;
 mod jobs;
 mod learning;
+pub mod newsletter;
 mod operator;
 mod password;
 pub(crate) mod policies;
@@ -177,6 +179,27 @@ pub fn router() -> Router<AppState> {
 fn consents_router() -> Router<AppState> {
     Router::new()
         .route("/privacy/consents", get(consents::consents))
+        .route(cookies::PATH, get(cookies::page).post(cookies::choose))
+        .route(
+            "/newsletter",
+            get(newsletter::page).post(newsletter::subscribe),
+        )
+        .route(
+            "/newsletter/confirm",
+            get(newsletter::confirm_page).post(newsletter::confirm),
+        )
+        .route(
+            "/newsletter/unsubscribe",
+            get(newsletter::unsubscribe_page).post(newsletter::unsubscribe),
+        )
+        .route(
+            "/profile/newsletter/unsubscribe",
+            post(newsletter::unsubscribe_mine),
+        )
+        .route(
+            "/operator/newsletter",
+            get(newsletter::operator_page).post(newsletter::operator_send),
+        )
         .route("/privacy/consents/{purpose}", post(consents::change))
         .route(
             "/privacy/consents/{purpose}/versions/{version}",
@@ -241,6 +264,10 @@ pub struct Layout {
     pub operator: bool,
     pub title: String,
     pub flash: Option<String>,
+    /// Show the cookie banner (nobody answered it yet).
+    pub cookie_banner: bool,
+    /// Where the banner's form returns to.
+    pub here: String,
 }
 
 /// The request's context, as an extractor (the middleware always provides it).
@@ -272,6 +299,9 @@ impl Ctx {
             flash: done
                 .map(|d| t.get(&format!("flash.{d}")).to_owned())
                 .filter(|s| !s.starts_with("flash.")),
+            // The cookies page asks the same question itself.
+            cookie_banner: self.0.cookie_banner && !self.0.here.starts_with(cookies::PATH),
+            here: self.0.here.clone(),
         }
     }
 }

@@ -83,6 +83,9 @@ struct ProfilePage {
     memberships: Vec<MembershipRow>,
     roles: Vec<(String, String)>,
     form: FormView,
+    /// The person's newsletter subscription status (`pending`, `active`), if any.
+    newsletter: Option<String>,
+    newsletter_subjects: Vec<(&'static str, String)>,
 }
 
 pub(super) fn membership_rows(
@@ -197,9 +200,17 @@ async fn profile_page(
             .chain(me.roles.iter().map(|r| r.0)),
     )
     .await?;
+    let newsletter = store::newsletter::of_person(&mut db, user.actor.person_id)
+        .await?
+        .map(|v| v.status);
     let tr = ctx.0.tr;
     let editable = me.profile_source.is_some_and(|s| s.person_may_edit());
     Ok(ProfilePage {
+        newsletter,
+        newsletter_subjects: domain::newsletter::SUBJECTS
+            .iter()
+            .map(|k| (*k, tr.get(&format!("newsletter.subject.{k}")).to_owned()))
+            .collect(),
         l: ctx.layout("profile.title", done),
         t: tr,
         name: me.full_name().unwrap_or_default(),
