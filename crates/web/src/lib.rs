@@ -253,10 +253,18 @@ async fn security_headers(secure: bool, req: Request, next: Next) -> Response {
     response
 }
 
-/// Paths that change state without a CSRF token: the API login, which has no session yet and
-/// takes only JSON (a cross-site form cannot send it).
+/// Paths that change state without a CSRF token: the API login, which has no session yet, and
+/// the newsletter's public subscribe, confirm and unsubscribe-by-token calls, which need none;
+/// all take only JSON (a cross-site form cannot send it).
 fn csrf_exempt(method: &Method, path: &str) -> bool {
-    method == Method::POST && path == "/api/v1/session"
+    method == Method::POST
+        && matches!(
+            path,
+            "/api/v1/session"
+                | "/api/v1/newsletter/subscriptions"
+                | "/api/v1/newsletter/confirmations"
+                | "/api/v1/newsletter/unsubscriptions"
+        )
 }
 
 /// What a person held at the policy gate may still reach: the acceptance page and its forms,

@@ -11,7 +11,8 @@
 use reqwest::StatusCode;
 
 use crate::both_backends;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, TestApp, field_errors};
+use serde_json::{Value, json};
 
 both_backends!(
     double_opt_in_sends_nothing_to_the_list_before_confirmation,
@@ -19,6 +20,8 @@ both_backends!(
     a_forged_or_altered_unsubscribe_token_is_refused_and_changes_nothing,
     a_signed_in_person_subscribes_and_unsubscribes_from_the_profile,
     the_send_command_queues_one_message_per_active_subscriber,
+    the_api_subscribes_confirms_and_unsubscribes_by_token_without_signing_in,
+    the_api_shows_and_ends_the_signed_in_persons_own_subscription,
 );
 
 /// Every outbox row as (kind, recipient, body, list_unsubscribe), oldest first.
@@ -358,4 +361,169 @@ async fn the_send_command_queues_one_message_per_active_subscriber(app: TestApp)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(newsletters_to(&app, "vera@example.no").await, 0);
+}
+
+/// A JSON call with no session and no CSRF token, as a script or another site's server would.
+async fn public_post(app: &TestApp, path: &str, body: Value) -> (StatusCode, Value) {
+    let r = app
+        .browser()
+        .client
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    let status = r.status();
+    let text = r.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn vera() -> Value {
+    json!({"name": "Vera Besøk", "email": "vera@example.no", "subjects": ["new_courses", "events"]})
+}
+
+async fn the_api_subscribes_confirms_and_unsubscribes_by_token_without_signing_in(app: TestApp) {
+    let operator = app.browser_login("operator@demo.tavle.no").await;
+    // Bad input: every field error at once, nothing stored.
+    let (status, problem) = public_post(
+        &app,
+        "/api/v1/newsletter/subscriptions",
+        json!({"name": "", "email": "nope", "subjects": ["spam"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(field_errors(&problem).len() >= 3, "{problem}");
+    assert!(outbox(&app).await.is_empty());
+
+    let (status, _) = public_post(&app, "/api/v1/newsletter/subscriptions", vera()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    // Pending: the list is not sent to yet.
+    send(&operator, "Desember").await;
+    assert_eq!(newsletters_to(&app, "vera@example.no").await, 0);
+
+    let (status, problem) = public_post(
+        &app,
+        "/api/v1/newsletter/confirmations",
+        json!({"token": "not-a-token"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(problem["code"], "invalid_confirmation_link");
+    let token = token_of(&confirmation_link(&app, "vera@example.no").await);
+    let (status, _) = public_post(
+        &app,
+        "/api/v1/newsletter/confirmations",
+        json!({"token": token}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Subscribing again answers the same and mails nothing.
+    let before = outbox(&app).await.len();
+    let (status, _) = public_post(&app, "/api/v1/newsletter/subscriptions", vera()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(outbox(&app).await.len(), before);
+
+    send(&operator, "Januar").await;
+    assert_eq!(newsletters_to(&app, "vera@example.no").await, 1);
+    let mail = outbox(&app).await;
+    let token = token_of(&link_in(
+        &mail
+            .iter()
+            .find(|(k, r, _, _)| k == "newsletter" && r == "vera@example.no")
+            .expect("newsletter")
+            .2,
+        "/newsletter/unsubscribe?token=",
+    ));
+
+    // A forged token is refused and changes nothing.
+    let (id, mac) = token.split_once('.').expect("id.mac");
+    let forged = [
+        format!("{id}.{}", mac.chars().rev().collect::<String>()),
+        domain::newsletter::unsubscribe_token(&[0u8; 32], uuid::Uuid::parse_str(id).expect("id")),
+        "garbage".to_owned(),
+    ];
+    for bad in &forged {
+        let (status, problem) = public_post(
+            &app,
+            "/api/v1/newsletter/unsubscriptions",
+            json!({"token": bad}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{bad}");
+        assert_eq!(problem["code"], "invalid_unsubscribe_link");
+    }
+    assert_eq!(newsletters_to(&app, "vera@example.no").await, 1);
+
+    let (status, _) = public_post(
+        &app,
+        "/api/v1/newsletter/unsubscriptions",
+        json!({"token": token}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(newsletters_to(&app, "vera@example.no").await, 0);
+    send(&operator, "Februar").await;
+    assert_eq!(newsletters_to(&app, "vera@example.no").await, 0);
+    // The same token again answers the same.
+    let (status, _) = public_post(
+        &app,
+        "/api/v1/newsletter/unsubscriptions",
+        json!({"token": token}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn the_api_shows_and_ends_the_signed_in_persons_own_subscription(app: TestApp) {
+    let operator = app.browser_login("operator@demo.tavle.no").await;
+    let (status, _) = public_post(&app, "/api/v1/newsletter/subscriptions", vera()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let r = app.browser().get("/api/v1/me/newsletter").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let me = app.api_login("elev@demo.tavle.no").await;
+    let (status, body) = me.get("/api/v1/me/newsletter").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.is_null(), "{body}");
+    let (status, _) = me
+        .post(
+            "/api/v1/newsletter/subscriptions",
+            json!({"name": "Emil Elev", "email": "elev@demo.tavle.no", "subjects": ["product_news"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (_, body) = me.get("/api/v1/me/newsletter").await;
+    assert_eq!(body["status"], "pending", "{body}");
+    assert_eq!(body["email"], "elev@demo.tavle.no");
+    assert_eq!(body["subjects"], json!(["product_news"]));
+
+    let token = token_of(&confirmation_link(&app, "elev@demo.tavle.no").await);
+    let (status, _) = me
+        .post("/api/v1/newsletter/confirmations", json!({"token": token}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = me.get("/api/v1/me/newsletter").await;
+    assert_eq!(body["status"], "active", "{body}");
+    assert!(body["confirmed_at"].is_string(), "{body}");
+    send(&operator, "Januar").await;
+    assert_eq!(newsletters_to(&app, "elev@demo.tavle.no").await, 1);
+
+    let (status, _) = me.delete("/api/v1/me/newsletter").await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(newsletters_to(&app, "elev@demo.tavle.no").await, 0);
+    let (_, body) = me.get("/api/v1/me/newsletter").await;
+    assert!(body.is_null(), "{body}");
+    // Again: nothing to end, still 204.
+    let (status, _) = me.delete("/api/v1/me/newsletter").await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    send(&operator, "Februar").await;
+    assert_eq!(newsletters_to(&app, "elev@demo.tavle.no").await, 0);
+    // The visitor's subscription is untouched (still pending, so nothing sent to it).
+    assert_eq!(newsletters_to(&app, "vera@example.no").await, 0);
+    assert!(
+        outbox(&app)
+            .await
+            .iter()
+            .any(|(k, r, _, _)| k == "newsletter_confirmation" && r == "vera@example.no")
+    );
 }

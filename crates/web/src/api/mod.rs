@@ -27,6 +27,7 @@ use crate::{AppState, append_cookie, ops};
 mod audit;
 mod consents;
 mod learning;
+mod newsletter;
 mod policies;
 mod privacy;
 
@@ -63,7 +64,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(learning::router())
         .merge(privacy::router())
         .merge(policies::router())
-        .merge(consents::router());
+        .merge(consents::router())
+        .merge(newsletter::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 
