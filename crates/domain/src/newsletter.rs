@@ -12,7 +12,8 @@
 //! subscription without the key, and a token made for another purpose with the same key does
 //! not verify.
 
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::person::Email;
@@ -69,20 +70,14 @@ pub fn parse(name: &str, email: &str, subjects: &[String]) -> Result<Subscriptio
 
 /// HMAC-SHA256 (RFC 2104) of `message` under `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha256::new();
-    inner.update(block.map(|b| b ^ 0x36));
-    inner.update(message);
-    let inner = inner.finalize();
-    let mut outer = Sha256::new();
-    outer.update(block.map(|b| b ^ 0x5c));
-    outer.update(inner);
-    outer.finalize().into()
+    mac(key, message).finalize().into_bytes().into()
+}
+
+fn mac(key: &[u8], message: &[u8]) -> Hmac<Sha256> {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(message);
+    mac
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -113,12 +108,20 @@ pub fn verify_unsubscribe(key: &[u8], token: &str) -> Option<Uuid> {
         return None;
     }
     let id = Uuid::try_parse(id).ok()?;
-    let expected = hex(&hmac_sha256(key, &signed_message(id)));
-    let diff = expected
-        .bytes()
-        .zip(mac.to_ascii_lowercase().bytes())
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    (diff == 0).then_some(id)
+    let given = decode_hex(mac)?;
+    // `verify_slice` compares in constant time.
+    mac_of(key, id).verify_slice(&given).ok().map(|()| id)
+}
+
+fn mac_of(key: &[u8], subscription: Uuid) -> Hmac<Sha256> {
+    mac(key, &signed_message(subscription))
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 #[cfg(test)]
