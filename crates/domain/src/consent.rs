@@ -788,8 +788,8 @@ mod tests {
         let bad = EMBEDDED
             .replacen("purpose = \"favourites\"", "purpose = \"favorites\"", 1)
             .replacen(
-                "version = 1\ndate = \"2026-12-08\"",
-                "version = 2\ndate = \"08.12.2026\"",
+                "version = 1\ndate = \"2026-12-01\"",
+                "version = 2\ndate = \"01.12.2026\"",
                 1,
             );
         let problems = Catalogue::parse(&bad, registry()).expect_err("invalid");
