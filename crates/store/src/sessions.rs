@@ -64,6 +64,9 @@ pub struct SignedIn {
     /// The person must accept a policy version before using the service (the gate,
     /// [`crate::policies::must_accept`]).
     pub policies_pending: bool,
+    /// The text version of the person's last answer to the cookie banner (the
+    /// `analytics_cookies` consent, given or withdrawn); `None` if they never answered.
+    pub cookie_answer: Option<u32>,
 }
 
 /// The organisation a request's path names, loaded with its session.
@@ -84,6 +87,7 @@ struct SignedInRow {
     grants: String,
     o_is_member: Option<i64>,
     policies_pending: bool,
+    cookie_answer: Option<i32>,
     #[sqlx(flatten)]
     organisation: JoinedRow,
 }
@@ -97,7 +101,9 @@ macro_rules! signed_in_sql {
             " AS grants, (SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = o.id AND m.person_id = s.person_id \
                AND m.status <> 'ended') AS o_is_member, ",
             crate::pending_sql!("s.person_id", "$3"),
-            " AS policies_pending, ",
+            " AS policies_pending, \
+             (SELECT c.text_version FROM consents c WHERE c.person_id = s.person_id AND c.purpose = $4) \
+               AS cookie_answer, ",
             joined_columns!(),
             " FROM sessions s JOIN people p ON p.id = s.person_id LEFT JOIN organisations o ON o.slug = $2 \
              WHERE s.token_hash = $1"
@@ -108,7 +114,7 @@ macro_rules! signed_in_sql {
 /// The session and, in the same query, its person's actor and language and the organisation
 /// named by `organisation_slug` (this runs on every signed-in request; separately it would be
 /// seven queries). Grants arrive as one JSON array; whether the policy gate holds the person
-/// comes along.
+/// and the person's last answer to the cookie banner come along.
 pub async fn find_signed_in(
     db: &mut Db,
     token_hash: &str,
@@ -123,6 +129,7 @@ pub async fn find_signed_in(
             .bind(token_hash)
             .bind(organisation_slug)
             .bind(crate::policies::PLATFORM.0)
+            .bind(domain::consent::purposes::ANALYTICS_COOKIES)
             .fetch_optional(&mut *c)
             .await)?;
     let Some(row) = row else {
@@ -163,6 +170,7 @@ pub async fn find_signed_in(
             .and_then(|l| Language::parse(l).ok()),
         organisation,
         policies_pending: row.policies_pending,
+        cookie_answer: row.cookie_answer.and_then(|v| u32::try_from(v).ok()),
     }))
 }
 

@@ -257,6 +257,7 @@ pub async fn token_user(
         session_hash: String::new(),
         token: Some(found.id),
         policies_pending,
+        cookie_answer: None,
     })
 }
 
@@ -328,6 +329,9 @@ pub struct CurrentUser {
     /// The person must accept a policy version first: the gate lets them reach only the
     /// acceptance page, logout and the public pages (service accounts are never held).
     pub policies_pending: bool,
+    /// The text version of the person's last cookie-banner answer (sessions only; see
+    /// [`crate::cookies::banner_needed`]).
+    pub cookie_answer: Option<u32>,
 }
 
 /// A signed-in person for an HTML page; anyone else is sent to the login page and back.

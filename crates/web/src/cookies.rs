@@ -12,6 +12,7 @@ use domain::cookies::{CHOICE_COOKIE, CHOICE_DAYS, Choice};
 use domain::org::Language;
 
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 
 fn definition() -> AppResult<&'static domain::consent::Definition> {
@@ -43,11 +44,15 @@ pub async fn person_choice(state: &AppState, actor: &Actor) -> AppResult<Option<
         .filter(|c| c.holds(|v| d.stands(v))))
 }
 
-/// Whether the page's banner asks: nobody has answered for this browser or person yet.
-pub async fn banner_needed(state: &AppState, actor: Option<&Actor>, headers: &HeaderMap) -> bool {
-    match actor {
-        // A read that fails shows the banner: asking again is the safe side.
-        Some(a) => !matches!(person_choice(state, a).await, Ok(Some(_))),
+/// Whether the page's banner asks: nobody has answered for this browser or person yet, or the
+/// answer was to a text that has since changed materially. A signed-in person's last answer
+/// comes with their session (no query of its own on every page).
+pub fn banner_needed(user: Option<&CurrentUser>, headers: &HeaderMap) -> bool {
+    match user {
+        Some(u) => !u
+            .cookie_answer
+            // Without the consent texts (never at run time: checked at start) ask again.
+            .is_some_and(|v| definition().is_ok_and(|d| d.stands(v))),
         None => visitor_choice(headers).is_none(),
     }
 }

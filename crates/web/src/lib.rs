@@ -386,7 +386,7 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     let cookie_banner = !is_api
         && method == Method::GET
         && !req.uri().path().starts_with("/static/")
-        && cookies::banner_needed(&state, user.as_ref().map(|u| &u.actor), req.headers()).await;
+        && cookies::banner_needed(user.as_ref(), req.headers());
     let here = req
         .uri()
         .path_and_query()
@@ -473,6 +473,7 @@ async fn load_user(
             session_hash: hash,
             token: None,
             policies_pending: found.policies_pending,
+            cookie_answer: found.cookie_answer,
         },
         found.language,
     )))
